@@ -1,0 +1,7 @@
+//go:build !linux && !darwin
+
+package backup
+
+import "os"
+
+func cloneFile(*os.File, string) error { return errNoClone }

@@ -1,0 +1,7 @@
+//go:build failpoints && windows
+
+package failpoint
+
+import "os"
+
+func killSelf() { os.Exit(137) }

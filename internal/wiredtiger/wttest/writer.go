@@ -1,0 +1,242 @@
+package wttest
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"hash/crc32"
+	"os"
+
+	"github.com/klauspost/compress/snappy"
+	"github.com/klauspost/compress/zstd"
+)
+
+// KV is one record to write. A nil TW writes a plain value; a TW with Stop
+// writes the value as removed (the reader must skip it). NoValue writes the
+// key without a value cell (an empty value).
+type KV struct {
+	Key, Value []byte
+	TW         *TW
+	NoValue    bool
+}
+
+// Spec describes how to lay a file out.
+type Spec struct {
+	Compressor     string // "", "snappy", "zlib" or "zstd"
+	AllocSize      int    // default 4096
+	LeafPageMax    int    // bytes of cells per leaf page, default 32 KiB
+	InternalFanout int    // children per internal page, default 64
+	OverflowOver   int    // keys/values longer than this become overflow items; 0 = never
+	Prefix         bool   // prefix-compress leaf keys
+	ValueCopy      bool   // write repeated values on a page as value-copy cells
+	DataChecksum   bool   // checksum whole blocks even when compressed
+	RootLeaf       bool   // a single leaf page is the root (no internal page)
+	KeyFormat      string // default "q"
+	ValueFormat    string // default "u"
+}
+
+func (s *Spec) defaults() {
+	if s.AllocSize == 0 {
+		s.AllocSize = 4096
+	}
+	if s.LeafPageMax == 0 {
+		s.LeafPageMax = 32 << 10
+	}
+	if s.InternalFanout < 2 {
+		s.InternalFanout = 64
+	}
+	if s.KeyFormat == "" {
+		s.KeyFormat = "q"
+	}
+	if s.ValueFormat == "" {
+		s.ValueFormat = "u"
+	}
+}
+
+// Writer lays out one file block by block. Most tests use Build or
+// WriteFile; tests of damaged files use Page and Addr to wire pages by hand.
+type Writer struct {
+	spec     Spec
+	buf      bytes.Buffer
+	writeGen uint64
+}
+
+// NewWriter starts a file with its description block.
+func NewWriter(spec Spec) *Writer {
+	spec.defaults()
+	w := &Writer{spec: spec}
+	w.buf.Write(w.descBlock())
+	return w
+}
+
+// Records writes kvs as a B-tree and returns the root address (nil for none).
+func (w *Writer) Records(kvs []KV) ([]byte, error) {
+	if len(kvs) == 0 && !w.spec.RootLeaf {
+		return nil, nil
+	}
+	return w.tree(kvs)
+}
+
+// Page writes a page of the given type with ready-made cells and returns
+// its address cookie.
+func (w *Writer) Page(typ byte, entries int, cells []byte) ([]byte, error) {
+	return w.writeBlock(pageImage(typ, entries, cells, 0))
+}
+
+// PageWithFlags is Page with page-header flags set (e.g. 0x20, fast-truncate
+// information present).
+func (w *Writer) PageWithFlags(typ, flags byte, entries int, cells []byte) ([]byte, error) {
+	img := pageImage(typ, entries, cells, 0)
+	img[25] = flags
+	return w.writeBlock(img)
+}
+
+// Len is the current file length: the offset the next block will get.
+func (w *Writer) Len() int { return w.buf.Len() }
+
+// Finish returns the file bytes and the metadata configuration with a
+// checkpoint whose root is root (nil for an empty tree).
+func (w *Writer) Finish(root []byte) ([]byte, string) {
+	spec := w.spec
+	ckpt := w.checkpointCookie(root)
+	cfg := fmt.Sprintf("allocation_size=%d,block_compressor=%s,checksum=%s,"+
+		"checkpoint=(WiredTigerCheckpoint.1=(addr=\"%s\",order=1,time=1700000000,size=%d,write_gen=%d)),"+
+		"encryption=(keyid=,name=),format=btree,key_format=%s,value_format=%s,version=(major=1,minor=1)",
+		spec.AllocSize, spec.Compressor, map[bool]string{true: "on", false: "uncompressed"}[spec.DataChecksum],
+		hex.EncodeToString(ckpt), w.buf.Len(), w.writeGen, spec.KeyFormat, spec.ValueFormat)
+	return w.buf.Bytes(), cfg
+}
+
+// WriteFile writes a .wt file holding kvs (which must be in key order) and
+// returns its metadata configuration, checkpoint included.
+func WriteFile(path string, spec Spec, kvs []KV) (string, error) {
+	data, cfg, err := Build(spec, kvs)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Build returns the bytes of a .wt file holding kvs (in key order) and its
+// metadata configuration.
+func Build(spec Spec, kvs []KV) ([]byte, string, error) {
+	w := NewWriter(spec)
+	root, err := w.Records(kvs)
+	if err != nil {
+		return nil, "", err
+	}
+	data, cfg := w.Finish(root)
+	return data, cfg, nil
+}
+
+func (w *Writer) descBlock() []byte {
+	b := make([]byte, w.spec.AllocSize)
+	binary.LittleEndian.PutUint32(b[0:], 120897)
+	binary.LittleEndian.PutUint16(b[4:], 1)
+	binary.LittleEndian.PutUint16(b[6:], 0)
+	binary.LittleEndian.PutUint32(b[8:], crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli)))
+	return b
+}
+
+// checkpointCookie packs version 1, the root address, three empty extent
+// lists, the file size and the checkpoint size.
+func (w *Writer) checkpointCookie(root []byte) []byte {
+	b := []byte{1}
+	if root == nil {
+		b = append(b, emptyAddr()...)
+	} else {
+		b = append(b, root...)
+	}
+	for i := 0; i < 3; i++ {
+		b = append(b, emptyAddr()...)
+	}
+	b = PackUint(b, uint64(w.buf.Len()))
+	return PackUint(b, uint64(w.buf.Len()))
+}
+
+func emptyAddr() []byte { return PackUint(PackUint(PackUint(nil, 0), 0), 0) }
+
+// writeBlock appends a page image as a block and returns its address cookie.
+func (w *Writer) writeBlock(img []byte) ([]byte, error) {
+	w.writeGen++
+	binary.LittleEndian.PutUint64(img[8:], w.writeGen)
+	binary.LittleEndian.PutUint32(img[16:], uint32(len(img)))
+	out := img
+	compressed := false
+	if w.spec.Compressor != "" && len(img) > 64 {
+		c, err := compress(w.spec.Compressor, img[64:])
+		if err != nil {
+			return nil, err
+		}
+		out = append(append([]byte(nil), img[:64]...), c...)
+		out[25] |= 0x01
+		compressed = true
+	}
+	alloc := w.spec.AllocSize
+	size := (len(out) + alloc - 1) / alloc * alloc
+	blk := make([]byte, size)
+	copy(blk, out)
+	binary.LittleEndian.PutUint32(blk[28:], uint32(size))
+	sum := 64
+	if !compressed || w.spec.DataChecksum {
+		blk[36] = 0x01
+		sum = size
+	}
+	cksum := crc32.Checksum(blk[:sum], crc32.MakeTable(crc32.Castagnoli))
+	binary.LittleEndian.PutUint32(blk[32:], cksum)
+	off := w.buf.Len()
+	w.buf.Write(blk)
+	return Addr(off, size, alloc, cksum), nil
+}
+
+func compress(name string, src []byte) ([]byte, error) {
+	switch name {
+	case "snappy":
+		return lengthPrefix(snappy.Encode(nil, src)), nil
+	case "zstd":
+		enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return nil, err
+		}
+		defer enc.Close()
+		return lengthPrefix(enc.EncodeAll(src, nil)), nil
+	case "zlib":
+		var b bytes.Buffer
+		zw := zlib.NewWriter(&b)
+		if _, err := zw.Write(src); err != nil {
+			return nil, err
+		}
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
+	}
+	return nil, fmt.Errorf("wttest: unknown compressor %q", name)
+}
+
+func lengthPrefix(c []byte) []byte {
+	b := make([]byte, 8, 8+len(c))
+	binary.LittleEndian.PutUint64(b, uint64(len(c)))
+	return append(b, c...)
+}
+
+// Addr packs an address cookie for a block at off of size bytes.
+func Addr(off, size, alloc int, cksum uint32) []byte {
+	a := PackUint(nil, uint64(off/alloc-1))
+	a = PackUint(a, uint64(size/alloc))
+	return PackUint(a, uint64(cksum))
+}
+
+// pageImage returns a page header (40 bytes, block header zeroed) + cells.
+func pageImage(typ byte, entries int, cells []byte, version byte) []byte {
+	img := make([]byte, 40, 40+len(cells))
+	binary.LittleEndian.PutUint32(img[20:], uint32(entries))
+	img[24] = typ
+	img[27] = version
+	return append(img, cells...)
+}
