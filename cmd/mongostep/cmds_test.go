@@ -3,15 +3,18 @@ package main_test
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -144,6 +147,50 @@ func cmdInvsame(ts *testscript.TestScript, neg bool, args []string) {
 	if reflect.DeepEqual(a, b) == neg {
 		ts.Fatalf("inventories of %s and %s: equal=%v", args[0], args[1], !neg)
 	}
+}
+
+// exitcode N PROG ARGS... runs PROG and fails unless it exits with N.
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROG ARGS...")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// killunder DIR kills -9 every process whose command line mentions DIR, as
+// a power cut would.
+func cmdKillunder(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: killunder DIR")
+	}
+	killProcessesUnder(ts.MkAbs(args[0]))
+	time.Sleep(200 * time.Millisecond)
+}
+
+// lockfile PATH PID writes a mongostep run lock held by PID on this host.
+func cmdLockfile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: lockfile PATH PID")
+	}
+	pid, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	host, err := os.Hostname()
+	ts.Check(err)
+	b, _ := json.Marshal(map[string]any{"pid": pid, "host": host, "started": time.Now().UTC(), "command": "mongostep migrate"})
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b, 0o644))
 }
 
 // jsonget FILE PATH [VAR] prints the value at a dotted path (numbers index

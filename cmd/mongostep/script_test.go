@@ -81,10 +81,13 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"simdirs":  cmdSimdirs,
-			"treehash": cmdTreehash,
-			"invsame":  cmdInvsame,
-			"jsonget":  cmdJSONGet,
+			"simdirs":   cmdSimdirs,
+			"treehash":  cmdTreehash,
+			"invsame":   cmdInvsame,
+			"jsonget":   cmdJSONGet,
+			"exitcode":  cmdExitcode,
+			"killunder": cmdKillunder,
+			"lockfile":  cmdLockfile,
 		},
 	})
 }

@@ -18,12 +18,13 @@ import (
 
 // simseedMain is the script command
 //
-//	simseed [-layout clearml] [-scale N] [-fcv X.Y] [-unclean] BINDIR DIR
+//	simseed [-layout clearml] [-scale N] [-fcv X.Y] [-unclean] [-serve] BINDIR DIR
 //
 // It starts BINDIR/mongod (the simulator) on DIR (a bare dbpath, or DIR/db
 // with DIR/configdb for ClearML's layout), inserts the deterministic
 // ClearML-like data set over the wire protocol, optionally sets the FCV, and
-// shuts the server down cleanly (or kills it with -unclean).
+// shuts the server down cleanly (or kills it with -unclean, or leaves it
+// running with -serve).
 func simseedMain() int {
 	if err := simseed(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "simseed:", err)
@@ -38,6 +39,7 @@ func simseed(args []string) error {
 	scale := fl.Int("scale", 1, "data set size (1: a few hundred documents)")
 	fcv := fl.String("fcv", "", "set this featureCompatibilityVersion after seeding")
 	unclean := fl.Bool("unclean", false, "kill the server instead of shutting it down")
+	serve := fl.Bool("serve", false, "leave the server running (a live server on the data)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +69,9 @@ func simseed(args []string) error {
 		_ = cmd.Process.Kill()
 		log, _ := os.ReadFile(logPath)
 		return fmt.Errorf("%w\n%s", err, log)
+	}
+	if *serve {
+		return cmd.Process.Release()
 	}
 	sig := syscall.SIGTERM
 	if *unclean {

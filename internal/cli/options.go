@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,7 @@ type migrateFlags struct {
 	mongodDirs, images       []string
 	backup, backupFormat     string
 	noBackup, yes, json      bool
+	stepTimeout              time.Duration
 }
 
 func (f *migrateFlags) bind(cmd *cobra.Command, withRun bool) {
@@ -37,6 +39,7 @@ func (f *migrateFlags) bind(cmd *cobra.Command, withRun bool) {
 	fl.StringVar(&f.backupFormat, "backup-format", string(backup.DefaultFormat), "tar.gz (restores anywhere with tar -xzf), tar.zst (faster) or tar")
 	fl.BoolVar(&f.json, "json", false, "write one JSON event per line instead of text")
 	if withRun {
+		fl.DurationVar(&f.stepTimeout, "step-timeout", 30*time.Minute, "how long one mongod may take to start (recovery of a large journal is slow) and, separately, to shut down")
 		fl.BoolVarP(&f.yes, "yes", "y", false, "do not ask for confirmation")
 	}
 }
@@ -71,6 +74,7 @@ func (f *migrateFlags) options(ctx context.Context, e *env) (migrate.Options, er
 		o.Target = defaultTarget(o.Source)
 	}
 	o.Backup, o.NoBackup = f.backup, f.noBackup
+	o.StepTimeout = f.stepTimeout
 	o.Command = "mongostep " + strings.Join(e.args, " ")
 	if o.Runtime, err = newRuntime(ctx, f.runtime, f.mongodDirs); err != nil {
 		return o, err

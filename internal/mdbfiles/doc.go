@@ -17,9 +17,16 @@
 //		st, err := d.Scan(c)           // count, bytes, DocHash of all documents
 //		size, ok := d.SizeStorer[c.Ident]
 //	}
+//	all, err := d.ScanAll()            // Stats of every collection, by namespace
 //	res, err := mdbfiles.Dump(dir, out, mdbfiles.Filter{DB: "app"}) // mongodump layout
 //
 // DocHash is an order-independent hash of a set of documents (the sum of the
 // documents' SHA-256 digests modulo 2^256), so a hash computed here from the
 // files can be compared with one computed from a live server's documents.
+//
+// Limits: idents of any layout work (directoryPerDB, directoryForIndexes,
+// collection-<uuid>); clustered collections are read in key order but have
+// no int64 RecordId; time-series collections are dumped as their
+// system.buckets collection and views as the db.system.views documents,
+// not as mongodump's view/time-series metadata.
 package mdbfiles

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/mongostep/mongostep/internal/mongo"
 	"github.com/mongostep/mongostep/internal/plan"
@@ -25,6 +24,9 @@ func (r *run) stepFailed(ctx context.Context, i int, err error) error {
 	rec.State = stateFailed
 	_ = r.j.save()
 	what, fix := explain(err, r.j.Plan[i], r.host)
+	if tail := logTail(err); tail != "" {
+		what += "\nmongod's last log lines:\n" + tail
+	}
 	return &Error{Kind: KindStep,
 		What: fmt.Sprintf("Step %d (MongoDB %s) failed: %s", i+1, rec.Version, what),
 		Fix:  fix + fmt.Sprintf("\nThe source %s is untouched; the work copy is in %s and mongod's log in %s. Once the cause is fixed, run the same command again: it resumes at step %d.", r.paths.Source, r.paths.Work, rec.Log, i+1),
@@ -49,7 +51,7 @@ func explain(err error, s plan.Step, host runtime.Host) (what, fix string) {
 		return fmt.Sprintf("MongoDB %s is too recent for these data files (fatal assertion 4671205, exit 14): they were last written by MongoDB 4.0 or older.", s.Version),
 			"A version was skipped: pass --from with the version that really last ran on the data."
 	case code == 14:
-		return fmt.Sprintf("mongod %s stopped on a fatal assertion (exit 14).", s.Version), "The log lines below name the assertion."
+		return fmt.Sprintf("mongod %s stopped on a fatal assertion (exit 14).", s.Version), "The log lines above name the assertion."
 	case code == 100 && has("DBPathInUse"):
 		return "another mongod holds the work copy's dbpath (DBPathInUse, exit 100).", "Stop that mongod (see its pid in the work copy's mongod.lock)."
 	case code == 4:
@@ -62,11 +64,11 @@ func explain(err error, s plan.Step, host runtime.Host) (what, fix string) {
 	case ee.Exit.Signal == 9 || code == 137:
 		return fmt.Sprintf("mongod %s was killed (SIGKILL): out of memory, or killed by someone.", s.Version), "Check the system log for the OOM killer; free memory and retry."
 	case ee.Exit.Signal == 11 || code == 139:
-		return fmt.Sprintf("mongod %s crashed (SIGSEGV, exit 139).", s.Version), "Read the log lines below; a newer patch of this version may help (--image or --mongod-dir)."
+		return fmt.Sprintf("mongod %s crashed (SIGSEGV, exit 139).", s.Version), "Read the log lines above; a newer patch of this version may help (--image or --mongod-dir)."
 	case code == 0 && !ee.Exit.LockEmpty:
 		return fmt.Sprintf("mongod %s exited but left mongod.lock non-empty: the shutdown was not clean.", s.Version), "Run the same command again: the same version recovers the data first."
 	}
-	return fmt.Sprintf("mongod %s ended (%s).", s.Version, ee.Exit), "Read the log lines below for the cause."
+	return fmt.Sprintf("mongod %s ended (%s).", s.Version, ee.Exit), "Read the log lines above for the cause."
 }
 
 // fcvRefused explains a refused setFeatureCompatibilityVersion.
@@ -86,4 +88,16 @@ func fcvRefused(s plan.Step, err error) error {
 	return errors.New(msg)
 }
 
-func stepDuration(rec *StepRecord) time.Duration { return rec.Finished.Sub(rec.Started) }
+
+// logTail is the end of mongod's log when err is a mongod exit.
+func logTail(err error) string {
+	var ee *runtime.ExitError
+	if !errors.As(err, &ee) || len(ee.Exit.LogTail) == 0 {
+		return ""
+	}
+	lines := ee.Exit.LogTail
+	if len(lines) > 8 {
+		lines = lines[len(lines)-8:]
+	}
+	return "  " + strings.Join(lines, "\n  ")
+}

@@ -133,8 +133,11 @@ func (p *Prepared) hostChecks() error {
 	for _, s := range p.Plan.Steps {
 		r, _ := plan.Lookup(s.Version)
 		if r.NeedsAVX && p.Host.AVXKnown && !p.Host.AVX {
-			return preflight("Run the migration up to 4.4 here (--to 4.4), then move the data to a machine whose CPU has AVX for the later steps.",
-				"MongoDB %s needs a CPU with AVX, and this host's CPU has none: mongod %s would die at once with an illegal instruction (exit 132)", s.Version, s.Version)
+			fix := "Run this migration on a machine whose CPU has AVX (copy the data there)."
+			if p.Source.LastRun.Less(plan.MustVersion("4.4")) {
+				fix = "Upgrade as far as MongoDB 4.4 here (--to 4.4), then run the rest on a machine whose CPU has AVX."
+			}
+			return preflight(fix, "MongoDB %s needs a CPU with AVX, and this host's CPU has none: mongod %s would die at once with an illegal instruction (exit 132)", s.Version, s.Version)
 		}
 		if r.TCMallocRseq && kernelAtLeast(p.Host.Kernel, 6, 19) {
 			p.StepEnv[s.Version] = []string{"GLIBC_TUNABLES=glibc.pthread.rseq=1"}

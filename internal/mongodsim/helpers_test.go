@@ -27,7 +27,9 @@ func install(t *testing.T) map[string]string {
 	return simtest.InstallVersions(t, t.TempDir(), testVersions...)
 }
 
-func mongodOf(dirs map[string]string, major string) string { return filepath.Join(dirs[major], "mongod") }
+func mongodOf(dirs map[string]string, major string) string {
+	return filepath.Join(dirs[major], "mongod")
+}
 
 func newDBPath(t *testing.T) string {
 	t.Helper()

@@ -110,7 +110,7 @@ func (d *decompressor) zlib(dst, src []byte) error {
 		err = d.zr.(zlib.Resetter).Reset(bytes.NewReader(src), nil)
 	}
 	if err != nil {
-		return fmt.Errorf("zlib: %w", err)
+		return err
 	}
 	if _, err := io.ReadFull(d.zr, dst); err != nil {
 		return fmt.Errorf("zlib data is shorter than the page header's size: %w", err)
@@ -120,7 +120,7 @@ func (d *decompressor) zlib(dst, src []byte) error {
 		if err == nil || err == io.EOF {
 			return fmt.Errorf("zlib data is longer than the page header's size")
 		}
-		return fmt.Errorf("zlib: %w", err)
+		return err
 	}
 	return nil
 }

@@ -156,8 +156,8 @@ func TestMissingImageMessage(t *testing.T) {
 	for _, want := range []string{
 		"mongo:4.0.27 (MongoDB 4.0): lookup registry-1.docker.io: no such host",
 		"Nothing was changed",
-		"docker pull IMAGE",
-		"docker save mongo:4.0.27 registry.local:5000/mongo:4.2.16 -o mongo-images.tar",
+		"docker pull mongo:4.0.27; docker pull registry.local:5000/mongo:4.2.16;",
+		"docker save -o mongo-images.tar mongo:4.0.27 registry.local:5000/mongo:4.2.16",
 		"docker load -i mongo-images.tar",
 		"--image 4.0=MIRROR/mongo:4.0.27",
 		"--image 4.2=MIRROR/mongo:4.2.16",

@@ -159,7 +159,7 @@ func TestCheckPresentAndMissingImages(t *testing.T) {
 	if !errors.As(err, &me) || len(me.Refs()) != 1 || me.Refs()[0] != missing {
 		t.Fatalf("Check = %v, want a *MissingImageError for %s", err, missing)
 	}
-	for _, want := range []string{missing + " (MongoDB 4.2)", "connection refused", "Nothing was changed", "docker save " + missing, "docker load -i", "--image 4.2=MIRROR/mongostep-test/missing:4.2.16"} {
+	for _, want := range []string{missing + " (MongoDB 4.2)", "connection refused", "Nothing was changed", "docker save -o mongo-images.tar " + missing, "docker load -i", "--image 4.2=MIRROR/mongostep-test/missing:4.2.16"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message lacks %q:\n%v", want, err)
 		}

@@ -45,8 +45,12 @@ func (e *MissingImageError) Error() string {
 		cli = "docker"
 	}
 	b.WriteString("\nNothing was changed. Provide the image(s), then run the same command again:")
-	fmt.Fprintf(&b, "\n  - on a machine with internet access: %s pull IMAGE for each, then %s save %s -o mongo-images.tar;", cli, cli, refs)
-	fmt.Fprintf(&b, "\n    copy mongo-images.tar here and run: %s load -i mongo-images.tar", cli)
+	b.WriteString("\n  - on a machine with internet access:")
+	for _, m := range e.Images {
+		fmt.Fprintf(&b, " %s pull %s;", cli, m.Ref)
+	}
+	fmt.Fprintf(&b, " %s save -o mongo-images.tar %s", cli, refs)
+	fmt.Fprintf(&b, "\n    then copy mongo-images.tar to this machine and run: %s load -i mongo-images.tar", cli)
 	b.WriteString("\n  - or, from a local registry mirror: ")
 	for i, m := range e.Images {
 		if i > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,19 +37,40 @@ func (r *Runtime) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 	if err := os.MkdirAll(filepath.Dir(spec.LogPath), 0o755); err != nil {
 		return nil, fmt.Errorf("create log folder %s: %w", filepath.Dir(spec.LogPath), err)
 	}
-	id, name, err := r.create(ctx, spec)
+	id, name, err := r.createAndStart(ctx, spec)
 	if err != nil {
 		return nil, err
-	}
-	if _, err := r.cli.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
-		r.remove(id) // created, never ran: nothing touched the data
-		return nil, fmt.Errorf("start container %s (%s) on %s: %w", name, spec.Image, r.eng, err)
 	}
 	in := &instance{r: r, spec: spec, id: id, name: name, done: make(chan struct{}), logDone: make(chan struct{})}
 	go in.followLog()
 	go in.watch()
 	in.addr = in.publishedAddr(ctx)
 	return in, nil
+}
+
+// createAndStart creates and starts the container. When the host port the
+// engine picked turns out to be taken by then, it tries again.
+func (r *Runtime) createAndStart(ctx context.Context, spec runtime.Spec) (id, name string, err error) {
+	for attempt := 1; ; attempt++ {
+		id, name, err = r.create(ctx, spec)
+		if err != nil {
+			return "", "", err
+		}
+		_, err = r.cli.ContainerStart(ctx, id, client.ContainerStartOptions{})
+		if err == nil {
+			return id, name, nil
+		}
+		r.remove(id) // created, never ran: nothing touched the data
+		if attempt < 3 && portTaken(err) {
+			continue
+		}
+		return "", "", fmt.Errorf("start container %s (%s) on %s: %w", name, spec.Image, r.eng, err)
+	}
+}
+
+func portTaken(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "address already in use") || strings.Contains(msg, "port is already allocated")
 }
 
 // create creates the container, adding "-2", "-3"... to the name when a

@@ -73,11 +73,12 @@ func mounts(c container.Summary, dirs []string, goos string) bool {
 }
 
 // clearLeftover stops (if it runs) and removes one container, and says what
-// it did.
+// it did, in words that read after "Stopped ".
 func (r *Runtime) clearLeftover(ctx context.Context, c container.Summary, dbpath string) (string, error) {
-	what := fmt.Sprintf("container %s (%s) left by an interrupted run", displayName(c), c.Image)
+	what := fmt.Sprintf("container %s (%s)", displayName(c), c.Image)
 	running := c.State == container.StateRunning || c.State == container.StateRestarting || c.State == container.StatePaused
 	if running {
+		what += " left running by an interrupted run"
 		code, err := r.stopLeftover(ctx, c.ID)
 		if err != nil {
 			return what, fmt.Errorf("stop %s: %w", what, err)
@@ -85,17 +86,17 @@ func (r *Runtime) clearLeftover(ctx context.Context, c container.Summary, dbpath
 		e := exitOf(code)
 		e.LockEmpty = lockEmpty(dbpath)
 		if e.Clean() {
-			what += ": stopped cleanly"
+			what += "; mongod shut down cleanly"
 		} else {
-			what += fmt.Sprintf(": stopped, not cleanly (%s); the next step recovers the data first", e)
+			what += fmt.Sprintf("; mongod did not shut down cleanly (%s), so the next step recovers the data first", e)
 		}
 	} else {
-		what += fmt.Sprintf(" (%s)", c.Status)
+		what += fmt.Sprintf(" left by an earlier attempt (%s)", c.Status)
 	}
 	if err := r.removeContainer(c.ID); err != nil {
 		return what, fmt.Errorf("remove %s: %w", what, err)
 	}
-	return what + "; removed", nil
+	return what + "; container removed", nil
 }
 
 // stopLeftover sends SIGTERM and waits up to the grace period for the

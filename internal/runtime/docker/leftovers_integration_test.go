@@ -41,7 +41,10 @@ func TestLeftoversAfterForgottenContainer(t *testing.T) {
 		t.Fatalf("found = %q, want the kept and the forgotten container", found)
 	}
 	all := strings.Join(found, "\n")
-	for _, want := range []string{containerName(kept) + " (mongo:4.0.27) left by an interrupted run (Exited (137)", containerName(forgotten) + " (mongo:4.0.27) left by an interrupted run: stopped cleanly; removed"} {
+	for _, want := range []string{
+		"container " + containerName(kept) + " (mongo:4.0.27) left by an earlier attempt (Exited (137)",
+		"container " + containerName(forgotten) + " (mongo:4.0.27) left running by an interrupted run; mongod shut down cleanly; container removed",
+	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("found lacks %q:\n%s", want, all)
 		}

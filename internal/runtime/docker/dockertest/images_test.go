@@ -1,8 +1,15 @@
 package dockertest
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 )
 
 func TestVersionOf(t *testing.T) {
@@ -52,4 +59,56 @@ func TestEnsureBuildsRunnableImage(t *testing.T) {
 	if err != nil || img2.ID != img.ID {
 		t.Fatalf("image rebuilt: %s -> %s (%v)", img.ID, img2.ID, err)
 	}
+}
+
+// Every tag mongostep may ask for runs as the version its tag names: the
+// entrypoint turns `--version` into `mongod --version`.
+func TestAllTagsReportTheirVersion(t *testing.T) {
+	tags := BuildImages(t)
+	if len(tags) != len(AllTags()) {
+		t.Fatalf("built %d images, want %d", len(tags), len(AllTags()))
+	}
+	cli := Client(t)
+	owner := "mongostep.testowner=alltags" + randomHex(3)
+	t.Cleanup(func() { RemoveContainers(t, cli, owner) })
+	for _, tag := range tags {
+		_, version, _ := versionOf(tag)
+		out := runOnce(t, cli, tag, owner, "--version")
+		if !strings.Contains(out, "db version v"+version+"\n") {
+			t.Errorf("%s --version printed %q, want db version v%s", tag, out, version)
+		}
+	}
+}
+
+func runOnce(t *testing.T, cli *client.Client, image, label string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	k, v, _ := strings.Cut(label, "=")
+	res, err := cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: &container.Config{Image: image, Cmd: args, Labels: map[string]string{k: v}}})
+	if err != nil {
+		t.Fatalf("create %s: %v", image, err)
+	}
+	w := cli.ContainerWait(ctx, res.ID, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
+	if _, err := cli.ContainerStart(ctx, res.ID, client.ContainerStartOptions{}); err != nil {
+		t.Fatalf("start %s: %v", image, err)
+	}
+	select {
+	case <-w.Result:
+	case err := <-w.Error:
+		t.Fatalf("wait %s: %v", image, err)
+	}
+	rc, err := cli.ContainerLogs(ctx, res.ID, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true})
+	if err != nil {
+		t.Fatalf("logs %s: %v", image, err)
+	}
+	defer rc.Close()
+	var out bytes.Buffer
+	if _, err := stdcopy.StdCopy(&out, &out, rc); err != nil {
+		t.Fatalf("read logs of %s: %v", image, err)
+	}
+	if _, err := cli.ContainerRemove(ctx, res.ID, client.ContainerRemoveOptions{RemoveVolumes: true}); err != nil {
+		t.Errorf("remove: %v", err)
+	}
+	return out.String()
 }
