@@ -88,7 +88,6 @@ func fcvRefused(s plan.Step, err error) error {
 	return errors.New(msg)
 }
 
-
 // logTail is the end of mongod's log when err is a mongod exit.
 func logTail(err error) string {
 	var ee *runtime.ExitError

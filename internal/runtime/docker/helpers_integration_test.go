@@ -1,3 +1,5 @@
+//go:build linux
+
 package docker_test
 
 // The integration tests run against the real Docker Engine (DOCKER_HOST or
