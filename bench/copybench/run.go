@@ -80,6 +80,7 @@ type result struct {
 	name        string
 	wall, sync  time.Duration
 	rss         int64
+	cpu         time.Duration
 	archive     int64
 	copyAlloc   int64
 	copyBytes   int64
@@ -90,6 +91,7 @@ type result struct {
 
 func (r result) print() {
 	fmt.Printf("%-44s %7.2fs", r.name, r.wall.Seconds())
+	fmt.Printf("   CPU %.2fs", r.cpu.Seconds())
 	if r.rss > 0 {
 		fmt.Printf("   peak RSS %s", human(r.rss))
 	}
@@ -119,6 +121,7 @@ func timeMongostep(ctx context.Context, format backup.Format, work, src string) 
 	}
 	r.wall = time.Since(start)
 	r.rss = peakRSS(cmd.ProcessState)
+	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	var cr childResult
 	if err := json.Unmarshal(out.Bytes(), &cr); err != nil {
 		return r, fmt.Errorf("mongostep backup printed %q: %w", out.String(), err)
@@ -137,12 +140,17 @@ func timeManual(ctx context.Context, work, src string) (result, error) {
 		return r, err
 	}
 	start := time.Now()
-	if err := exec.CommandContext(ctx, "tar", "-zcf", archive, "-C", src, ".").Run(); err != nil {
+	create := exec.CommandContext(ctx, "tar", "-zcf", archive, "-C", src, ".")
+	if err := create.Run(); err != nil {
 		return r, fmt.Errorf("tar -zcf: %w", err)
 	}
 	mid := time.Now()
-	if err := exec.CommandContext(ctx, "tar", "-xzf", archive, "-C", dst).Run(); err != nil {
+	extract := exec.CommandContext(ctx, "tar", "-xzf", archive, "-C", dst)
+	if err := extract.Run(); err != nil {
 		return r, fmt.Errorf("tar -xzf: %w", err)
+	}
+	for _, ps := range []*os.ProcessState{create.ProcessState, extract.ProcessState} {
+		r.cpu += ps.UserTime() + ps.SystemTime() // gzip is tar's child: counted in
 	}
 	r.wall = time.Since(start)
 	syncStart := time.Now()

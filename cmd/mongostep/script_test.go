@@ -80,16 +80,20 @@ func TestScripts(t *testing.T) {
 			e.Defer(func() { killProcessesUnder(work) })
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"simdirs":   cmdSimdirs,
-			"treehash":  cmdTreehash,
-			"invsame":   cmdInvsame,
-			"jsonget":   cmdJSONGet,
-			"exitcode":  cmdExitcode,
-			"killunder": cmdKillunder,
-			"lockfile":  cmdLockfile,
-		},
+		Cmds: scriptCommands(),
 	})
+}
+
+func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"simdirs":   cmdSimdirs,
+		"treehash":  cmdTreehash,
+		"invsame":   cmdInvsame,
+		"jsonget":   cmdJSONGet,
+		"exitcode":  cmdExitcode,
+		"killunder": cmdKillunder,
+		"lockfile":  cmdLockfile,
+	}
 }
 
 // killProcessesUnder ends simulators a killed mongostep left behind.

@@ -17,12 +17,12 @@ confirmation on a terminal unless --yes. Interrupted (Ctrl-C, kill, power cut)?
 Run the same command again: it resumes from the last completed step.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o, err := f.options(cmd.Context(), e)
+			out := newOutput(e, f.json)
+			o, err := f.options(cmd.Context(), e, out.info)
 			if err != nil {
-				return err
+				return out.finish(err)
 			}
 			defer o.Runtime.Close()
-			out := newOutput(e, f.json)
 			o.Events = out.emitter()
 			o.Confirm = out.confirm(f.yes)
 			_, err = migrate.Run(cmd.Context(), o)

@@ -12,6 +12,7 @@ import (
 	"github.com/mongostep/mongostep/internal/migrate"
 	"github.com/mongostep/mongostep/internal/plan"
 	"github.com/mongostep/mongostep/internal/runtime"
+	"github.com/mongostep/mongostep/internal/runtime/docker"
 	"github.com/mongostep/mongostep/internal/runtime/local"
 )
 
@@ -31,7 +32,7 @@ func (f *migrateFlags) bind(cmd *cobra.Command, withRun bool) {
 	fl.StringVar(&f.target, "target", "", "where the upgraded data ends up (default: mongo_4 beside ClearML's data/mongo; otherwise the source itself, upgraded in place with the old data kept beside it)")
 	fl.StringVar(&f.to, "to", plan.DefaultTarget, "the version to reach: 4.0, 4.2, 4.4, 5.0, 6.0, 7.0, 8.0, 8.2, 8.3, 9.0, or a ClearML release: clearml-1.2 (4.4), clearml-1.17 (5.0), clearml-2.0 (6.0), clearml-2.3 (7.0), clearml-2.4 (8.0)")
 	fl.StringVar(&f.from, "from", "", "the MongoDB version that last ran on the data, when its diagnostic.data folder cannot tell (e.g. 3.6)")
-	fl.StringVar(&f.runtime, "runtime", "local", "how each mongod runs: docker (the official images) or local (mongod binaries on this host)")
+	fl.StringVar(&f.runtime, "runtime", "docker", "how each mongod runs: docker (the official images) or local (mongod binaries on this host)")
 	fl.StringArrayVar(&f.mongodDirs, "mongod-dir", nil, "a folder to search (three levels deep) for mongod binaries, for --runtime local (repeatable; PATH is searched too)")
 	fl.StringArrayVar(&f.images, "image", nil, "the image for one version, MAJOR=IMAGE, e.g. 4.0=registry.local/mongo:4.0.28 (repeatable)")
 	fl.StringVar(&f.backup, "backup", "", "the backup archive to write (default: beside the source, named SOURCE-backup-DATE.tar.gz)")
@@ -44,8 +45,9 @@ func (f *migrateFlags) bind(cmd *cobra.Command, withRun bool) {
 	}
 }
 
-// options turns the flags into the engine's options.
-func (f *migrateFlags) options(ctx context.Context, e *env) (migrate.Options, error) {
+// options turns the flags into the engine's options; progress receives
+// the runtime's messages (image pulls).
+func (f *migrateFlags) options(ctx context.Context, e *env, progress func(string)) (migrate.Options, error) {
 	var o migrate.Options
 	var err error
 	if o.To, err = plan.ParseTarget(f.to); err != nil {
@@ -76,18 +78,25 @@ func (f *migrateFlags) options(ctx context.Context, e *env) (migrate.Options, er
 	o.Backup, o.NoBackup = f.backup, f.noBackup
 	o.StepTimeout = f.stepTimeout
 	o.Command = "mongostep " + strings.Join(e.args, " ")
-	if o.Runtime, err = newRuntime(ctx, f.runtime, f.mongodDirs); err != nil {
+	if o.Runtime, err = newRuntime(ctx, f.runtime, f.mongodDirs, progress); err != nil {
 		return o, err
 	}
 	return o, nil
 }
 
-func newRuntime(ctx context.Context, name string, dirs []string) (runtime.Runtime, error) {
+func newRuntime(ctx context.Context, name string, dirs []string, progress func(string)) (runtime.Runtime, error) {
 	switch name {
 	case "local":
 		return local.New(ctx, dirs), nil
 	case "docker":
-		return nil, &usageError{"--runtime docker is not available in this build yet; use --runtime local with --mongod-dir"}
+		if len(dirs) > 0 {
+			return nil, &usageError{"--mongod-dir is for --runtime local; with Docker each step runs the official image (--image MAJOR=IMAGE to choose another)"}
+		}
+		rt, err := docker.New(ctx, docker.Options{Progress: progress})
+		if err != nil {
+			return nil, &migrate.Error{Kind: migrate.KindPreflight, What: err.Error(), Fix: "Nothing was changed.", Err: err}
+		}
+		return rt, nil
 	}
 	return nil, &usageError{fmt.Sprintf("--runtime %q: use docker or local", name)}
 }

@@ -52,6 +52,9 @@ func (o *output) flush() {
 
 func (o *output) emitter() migrate.Emitter { return func(ev migrate.Event) { o.ch <- ev } }
 
+// info reports a message from outside the engine (the runtime's image pulls).
+func (o *output) info(msg string) { o.ch <- migrate.Event{Kind: migrate.EventInfo, Message: msg} }
+
 // finish flushes the events and reports err; the returned error is what
 // the command returns.
 func (o *output) finish(err error) error {

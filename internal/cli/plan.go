@@ -20,7 +20,7 @@ func newPlan(e *env) *cobra.Command {
 		Short: "Show what migrate would find and do, with the equivalent manual commands; changes nothing",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o, err := f.options(cmd.Context(), e)
+			o, err := f.options(cmd.Context(), e, func(msg string) { fmt.Fprintln(e.stderr, msg) })
 			if err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mongostep/mongostep/internal/backup"
+	"github.com/mongostep/mongostep/internal/dbpath"
 	"github.com/mongostep/mongostep/internal/failpoint"
 )
 
@@ -53,6 +54,9 @@ func (r *run) copyPhase(ctx context.Context) error {
 		}
 	}
 	r.ev.info(fmt.Sprintf("Copied %d files (%s); copy and backup match the manifest %s", len(m.Files), units.Bytes(m.TotalBytes), r.paths.Manifest))
+	if err := r.prepareCopy(ctx); err != nil {
+		return r.copyFailed(ctx, err)
+	}
 	r.j.Copy.State, r.j.Copy.Finished = stateDone, time.Now().UTC()
 	return r.j.save()
 }
@@ -106,4 +110,22 @@ func (r *run) progress(what string, halfway bool) func(backup.Progress) {
 			once.Do(func() { failpoint.Hit("copy-half") })
 		}
 	}
+}
+
+// copyPreparer is implemented by runtimes that adjust the copy before the
+// first mongod runs on it (docker: the ownership ClearML's procedure sets).
+type copyPreparer interface {
+	PrepareCopy(ctx context.Context, root string, clearml bool) ([]string, error)
+}
+
+func (r *run) prepareCopy(ctx context.Context) error {
+	p, ok := r.rt.(copyPreparer)
+	if !ok {
+		return nil
+	}
+	notes, err := p.PrepareCopy(ctx, r.paths.Work, r.j.Layout == string(dbpath.LayoutClearML))
+	for _, n := range notes {
+		r.ev.info(n)
+	}
+	return err
 }

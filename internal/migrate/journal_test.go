@@ -14,7 +14,7 @@ import (
 func TestJournalRoundTripAndDamage(t *testing.T) {
 	dir := t.TempDir()
 	j := &Journal{Format: journalFormat, RunID: "abcd", Source: "/s", Target: "/t", To: "clearml-1.2", ToVersion: "4.4",
-		Plan: []plan.Step{{Version: plan.MustVersion("4.0"), Action: plan.ActionUpgrade, SetFCV: plan.MustVersion("4.0")}},
+		Plan:  []plan.Step{{Version: plan.MustVersion("4.0"), Action: plan.ActionUpgrade, SetFCV: plan.MustVersion("4.0")}},
 		Steps: []StepRecord{{Version: "4.0", PhaseRecord: PhaseRecord{State: stateDone}}}, path: journalPath(dir)}
 	if err := j.save(); err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestResolvePaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !p.InPlace || p.KeepOld != "/opt/clearml/data/mongo_4.before-6.0-20261130-214500" ||
-		p.Backup != "/opt/clearml/data/mongo_4-backup-20261130-214500.tar.gz" || p.Work != "/opt/clearml/data/mongo_4.mongostep/data" {
+		p.Backup != "/opt/clearml/data/mongo_4-backup-20261130-214500.tar.gz" || p.Work != "/opt/clearml/data/mongo_4.mongostep-6.0/data" {
 		t.Fatalf("in place: %+v", p)
 	}
 	if _, err := ResolvePaths(Options{Source: "/data/mongo", Target: "/data/mongo/inside", To: to}, stamp); err == nil {
@@ -94,7 +94,7 @@ func TestResolvePaths(t *testing.T) {
 		t.Fatal("a backup inside the source was accepted")
 	}
 	p, err = ResolvePaths(Options{Source: "/data/mongo", Target: "/data/new", To: to, NoBackup: true}, stamp)
-	if err != nil || p.Backup != "" || p.Manifest != "/data/new.mongostep/source.manifest.json" {
+	if err != nil || p.Backup != "" || p.Manifest != "/data/new.mongostep-6.0/source.manifest.json" {
 		t.Fatalf("no backup: %+v %v", p, err)
 	}
 }

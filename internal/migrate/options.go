@@ -42,7 +42,7 @@ type Paths struct {
 	Source   string // the data root given
 	Final    string // where the result ends up
 	InPlace  bool
-	RunDir   string // FINAL.mongostep: journal, lock, logs, report
+	RunDir   string // FINAL.mongostep-VERSION: journal, lock, logs, report
 	Work     string // RunDir/data: the copy the mongods run on
 	Backup   string // archive ("" with --no-backup)
 	Manifest string // the manifest of every source file
@@ -60,7 +60,9 @@ func ResolvePaths(o Options, stamp time.Time) (Paths, error) {
 		return Paths{}, fmt.Errorf("target %s: %w", o.Target, err)
 	}
 	p := Paths{Source: src, Final: final, InPlace: src == final}
-	p.RunDir = final + ".mongostep"
+	// One run folder per target version, so a later upgrade of the same
+	// folder (ClearML 1.2, then 2.0) keeps the earlier run's record apart.
+	p.RunDir = final + ".mongostep-" + o.To.Version.String()
 	p.Work = filepath.Join(p.RunDir, "data")
 	p.Logs = filepath.Join(p.RunDir, "logs")
 	p.Manifest = filepath.Join(p.RunDir, "source.manifest.json")

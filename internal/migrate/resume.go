@@ -58,6 +58,11 @@ func (r *run) sameMigration(j *Journal) error {
 	if len(diffs) == 0 {
 		return nil
 	}
+	if j.Done {
+		return &Error{Kind: KindPreflight,
+			What: fmt.Sprintf("%s records a finished migration with other options (%s): %s already holds data migrated to MongoDB %s.", r.paths.RunDir, strings.Join(diffs, ", "), j.Target, j.ToVersion),
+			Fix:  fmt.Sprintf("To upgrade that data further, use it as the source (--source %s) with a newer --to. To redo this migration, move %s and that run folder aside first.", j.Target, j.Target)}
+	}
 	return &Error{Kind: KindPreflight,
 		What: fmt.Sprintf("%s holds an unfinished migration with other options: %s.", r.paths.RunDir, strings.Join(diffs, ", ")),
 		Fix:  fmt.Sprintf("Finish it with the same options it was started with, or, to start over, delete that run folder (rm -rf %s); the source is untouched either way.", r.paths.RunDir)}

@@ -62,6 +62,7 @@ func (r *run) fresh(ctx context.Context) (*Report, error) {
 	}
 	r.host = p.Host
 	r.ev.phase("preflight", "Checking that the migration can run")
+	r.ev.info("Runtime: " + r.rt.Describe())
 	if err := r.preflight(ctx, p); err != nil {
 		return nil, err
 	}

@@ -128,7 +128,7 @@ func modernStatus(b Binary, raw bson.Raw, p *fcvProblem) string {
 	case "order":
 		cause = fmt.Sprintf("Invalid feature compatibility version value '%s'; targetVersion is lower than version", p.found)
 	default:
-		cause = fcvValueError(b, p.found) + " " + see
+		cause = fcvValueError(b, p.found) + ". " + see
 	}
 	return fmt.Sprintf("Location4926900: Invalid featureCompatibilityVersion document in admin.system.version: %s. %s :: caused by :: %s",
 		renderRaw(raw), see, cause)

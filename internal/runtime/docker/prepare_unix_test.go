@@ -33,4 +33,3 @@ func TestPrepareCopyWithoutChown(t *testing.T) {
 		t.Errorf("ownership changed where it should not: uid %d (%v)", st.Uid, err)
 	}
 }
-

@@ -5,6 +5,7 @@ package docker_test
 import (
 	"context"
 	"errors"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -264,5 +265,40 @@ func TestVariantImageCrashAtStart(t *testing.T) {
 	connect(t, in2)
 	if err := stop(t, in2); err != nil {
 		t.Fatalf("Stop after recovery: %v", err)
+	}
+}
+
+// 3.4 has no --bind_ip_all (the entrypoint adds none; 3.4 binds every
+// interface anyway): its port answers through the published port, and it
+// stops cleanly. The driver cannot talk to 3.4, so only the port is checked,
+// as the engine's recover step does.
+func TestStep34AnswersOnItsPort(t *testing.T) {
+	dockertest.BuildImages(t, "mongo:3.4.24")
+	r := newRuntime(t)
+	spec := stepSpec(t, "mongo:3.4.24", "3.4", false)
+	in := start(t, r, spec)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		conn, err := net.DialTimeout("tcp", in.Addr(), time.Second)
+		if err == nil {
+			// The proxy accepts before mongod does; a hello-less read
+			// timeout (not EOF) shows mongod holds the connection.
+			_ = conn.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+			_, rerr := conn.Read(make([]byte, 1))
+			conn.Close()
+			if ne, ok := rerr.(net.Error); ok && ne.Timeout() {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("3.4 never answered on %s (exit %v)", in.Addr(), in.Exit())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err := stop(t, in); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if !strings.Contains(readFile(t, spec.LogPath), "waiting for connections") {
+		t.Errorf("3.4 log lacks waiting for connections")
 	}
 }

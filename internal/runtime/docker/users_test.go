@@ -1,7 +1,6 @@
 package docker
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"

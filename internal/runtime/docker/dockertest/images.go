@@ -105,6 +105,12 @@ func Ensure(ctx context.Context, tags ...string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	unlock, err := lockImages()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	defer pruneDangling(ctx, cli)
 	var out []string
 	for _, tag := range tags {
 		ref, version, err := versionOf(tag)
@@ -130,14 +136,19 @@ func ensureOne(ctx context.Context, cli *client.Client, l *layer, ref, version s
 	if err == nil && (old.Config == nil || old.Config.Labels[LabelTest] == "") {
 		return fmt.Errorf("dockertest: %s exists and is not a simulator image (no %s label); refusing to replace it", ref, LabelTest)
 	}
-	if err := importImage(ctx, cli, l, ref, changes(version, l.digest, nil, false)); err != nil {
-		return err
+	return importImage(ctx, cli, l, ref, changes(version, l.digest, nil, false))
+}
+
+// pruneDangling removes simulator images no tag names any more (replaced by
+// a newer simulator). One a container still uses stays.
+func pruneDangling(ctx context.Context, cli *client.Client) {
+	res, err := cli.ImageList(ctx, client.ImageListOptions{Filters: make(client.Filters).Add("dangling", "true").Add("label", LabelTest+"=sim")})
+	if err != nil {
+		return
 	}
-	if old.ID != "" {
-		// The tag moved to the new image; drop the old one if nothing else names it.
-		_, _ = cli.ImageRemove(ctx, old.ID, client.ImageRemoveOptions{})
+	for _, im := range res.Items {
+		_, _ = cli.ImageRemove(ctx, im.ID, client.ImageRemoveOptions{})
 	}
-	return nil
 }
 
 func importImage(ctx context.Context, cli *client.Client, l *layer, ref string, chg []string) error {

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package dockertest
+
+func lockImages() (unlock func(), err error) { return func() {}, nil }
