@@ -62,9 +62,7 @@ func plan(size int64, rng *rand.Rand) []genFile {
 
 // generate writes the planned tree under root and fsyncs it.
 func generate(root string, files []genFile, seed uint64) error {
-	var seedBytes [32]byte
-	binary.LittleEndian.PutUint64(seedBytes[:], seed)
-	rng := rand.NewChaCha8(seedBytes)
+	rng := newChaCha(seed)
 	buf := make([]byte, 1<<20)
 	for i, f := range files {
 		p := filepath.Join(root, filepath.FromSlash(f.path))
@@ -109,6 +107,12 @@ func writeFile(p string, f genFile, idx int, rng *rand.ChaCha8, buf []byte) erro
 		left -= n
 	}
 	return out.Sync()
+}
+
+func newChaCha(seed uint64) *rand.ChaCha8 {
+	var seedBytes [32]byte
+	binary.LittleEndian.PutUint64(seedBytes[:], seed)
+	return rand.NewChaCha8(seedBytes)
 }
 
 // template is a repetitive, BSON-like segment: the same small document with

@@ -180,6 +180,16 @@ func cmdKillunder(ts *testscript.TestScript, neg bool, args []string) {
 	time.Sleep(200 * time.Millisecond)
 }
 
+// sleep DURATION pauses the script (to let a background command get going).
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
+}
+
 // lockfile PATH PID writes a mongostep run lock held by PID on this host.
 func cmdLockfile(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {

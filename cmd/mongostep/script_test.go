@@ -93,6 +93,7 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 		"exitcode":  cmdExitcode,
 		"killunder": cmdKillunder,
 		"lockfile":  cmdLockfile,
+		"sleep":     cmdSleep,
 	}
 }
 

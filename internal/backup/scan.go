@@ -67,7 +67,7 @@ func entryFromInfo(root, rel string, fi fs.FileInfo) (Entry, error) {
 
 // scan lists the source tree in lexical order, root first, leaving out what
 // skip selects (a skipped directory is left out with its contents).
-func scan(ctx context.Context, root string, skip func(string, fs.DirEntry) bool) ([]Entry, error) {
+func scan(ctx context.Context, root string, skip func(string, fs.DirEntry) bool, seen func()) ([]Entry, error) {
 	var entries []Entry
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -99,6 +99,7 @@ func scan(ctx context.Context, root string, skip func(string, fs.DirEntry) bool)
 			return err
 		}
 		entries = append(entries, e)
+		seen()
 		return nil
 	})
 	return entries, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
 )
@@ -83,12 +84,17 @@ func Dump(dbpath, out string, filter Filter) (*DumpResult, error) {
 }
 
 func (d *DBPath) dumpCollection(c Collection, out string) (DumpedCollection, error) {
+	dc := DumpedCollection{NS: c.NS}
+	if !safeDBName(c.DB) {
+		return dc, fmt.Errorf("dump %s: the catalog names database %q, which is not a valid directory name", c.NS, c.DB)
+	}
 	dir := filepath.Join(out, c.DB)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return DumpedCollection{}, fmt.Errorf("dump %s: %w", c.NS, err)
+		return dc, fmt.Errorf("dump %s: %w", c.NS, err)
 	}
-	base := filepath.Join(dir, dumpFileName(c.Name))
-	dc := DumpedCollection{NS: c.NS, BSONFile: base + ".bson", MetadataFile: base + ".metadata.json"}
+	base := dumpFileName(c.Name)
+	dc.BSONFile = filepath.Join(dir, base+".bson")
+	dc.MetadataFile = filepath.Join(dir, base+".metadata.json")
 	if s, ok := d.SizeStorer[c.Ident]; ok {
 		dc.SizeStorer = &s
 	}
@@ -140,11 +146,10 @@ func (d *DBPath) writeBSON(c Collection, dc *DumpedCollection) error {
 // writeFileAtomic writes path through a temporary file renamed into place,
 // so an interrupted dump never leaves a complete-looking partial file.
 func writeFileAtomic(path string, fill func(*bufio.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".mongostep-dump-*.partial")
+	f, tmp, err := createPartial(filepath.Dir(path))
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
 	w := bufio.NewWriterSize(f, 1<<20)
 	err = fill(w)
 	if err == nil {
@@ -160,4 +165,24 @@ func writeFileAtomic(path string, fill func(*bufio.Writer) error) error {
 		os.Remove(tmp)
 	}
 	return err
+}
+
+// createPartial creates a new hidden temporary file in dir with the usual
+// permissions (0666 less the umask, like mongodump's files).
+func createPartial(dir string) (*os.File, string, error) {
+	for i := 0; i < 10000; i++ {
+		name := filepath.Join(dir, fmt.Sprintf(".mongostep-dump-%d-%d.partial", os.Getpid(), i))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		return f, name, err
+	}
+	return nil, "", fmt.Errorf("cannot create a temporary file in %s", dir)
+}
+
+// safeDBName rejects database names that MongoDB never creates and that
+// could escape the output directory.
+func safeDBName(db string) bool {
+	return db != "" && db != "." && db != ".." && !strings.ContainsAny(db, "/\\\x00")
 }

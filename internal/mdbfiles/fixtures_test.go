@@ -29,13 +29,11 @@ type truthCollection struct {
 }
 
 type truthDir struct {
-	Dir          string               `json:"dir"`
-	MongodLock   string               `json:"mongod_lock"`
-	Clean        bool                 `json:"clean_shutdown"`
-	SizeStorer   map[string]truthSize `json:"sizeStorer"`
-	Collections  []truthCollection    `json:"collections"`
-	MongodFTDC   string               `json:"mongod_version_ftdc"`
-	WTVersionStr string               `json:"wt_version_string"`
+	Dir         string               `json:"dir"`
+	MongodLock  string               `json:"mongod_lock"`
+	Clean       bool                 `json:"clean_shutdown"`
+	SizeStorer  map[string]truthSize `json:"sizeStorer"`
+	Collections []truthCollection    `json:"collections"`
 }
 
 func loadTruth(t *testing.T) []truthDir {

@@ -218,6 +218,29 @@ func TestSyntheticDump(t *testing.T) {
 	}
 }
 
+func TestDumpStaysInsideOut(t *testing.T) {
+	dir, parent := t.TempDir(), t.TempDir()
+	out := filepath.Join(parent, "out")
+	writeDBPath(t, dir, []synthColl{
+		{ns: "../evil.x", ident: "collection-1-1", docs: makeDocs(t, 1, 0)},
+		{ns: "app...", ident: "collection-2-1", docs: makeDocs(t, 1, 0)},
+	}, "")
+	res, err := Dump(dir, out, Filter{})
+	if err == nil || !strings.Contains(err.Error(), "not a valid directory name") {
+		t.Errorf("hostile database name: %v", err)
+	}
+	if len(res.Collections) != 2 || res.Collections[1].Err != nil {
+		t.Fatalf("results %+v", res.Collections)
+	}
+	if _, err := os.Stat(filepath.Join(out, "app", "...bson")); err != nil {
+		t.Errorf("collection named %q: %v", "..", err)
+	}
+	entries, _ := os.ReadDir(parent)
+	if len(entries) != 1 {
+		t.Errorf("files written outside the output directory: %v", entries)
+	}
+}
+
 func TestDumpFileName(t *testing.T) {
 	if got := dumpFileName("a/b c?"); got != "a%2Fb+c%3F" {
 		t.Errorf("escaped name %q", got)

@@ -5,11 +5,12 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/bsontype"
 )
 
 func cmdGetParameter(c *cmdCtx) (bson.D, error) {
 	all := false
-	if v, _ := c.arg("getParameter"); v.Type == 0x02 && v.StringValue() == "*" {
+	if v, _ := c.arg("getParameter"); v.Type == bsontype.String && v.StringValue() == "*" {
 		all = true
 	}
 	params := c.s.r.parameters()
@@ -89,7 +90,7 @@ func cmdShutdown(c *cmdCtx) (bson.D, error) {
 	}
 	force := false
 	if v, ok := c.arg("force"); ok {
-		force = v.Type == 0x08 && v.Boolean() || v.Type != 0x08 && v.AsInt64() != 0
+		force = truthy(v)
 	}
 	timeout := 10 * time.Second
 	if v, ok := c.arg("timeoutSecs"); ok {

@@ -34,7 +34,7 @@ func cmdAggregate(c *cmdCtx) (bson.D, error) {
 	}
 	n := defaultFirstBatch
 	if cv, ok := c.arg("cursor"); ok {
-		if bs, ok := cv.Document().Lookup("batchSize").AsInt64OK(); ok {
+		if bs, ok := cv.Document().Lookup("batchSize").AsInt64OK(); ok && bs >= 0 {
 			n = int(bs)
 		}
 	}

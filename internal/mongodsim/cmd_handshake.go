@@ -15,7 +15,7 @@ func cmdHello(c *cmdCtx) (bson.D, error) {
 	} else {
 		d = append(d, bson.E{Key: "ismaster", Value: true})
 	}
-	if v, ok := c.arg("helloOk"); ok && v.Type == 0x08 && v.Boolean() && b.HasHello() {
+	if v, ok := c.arg("helloOk"); ok && truthy(v) && b.HasHello() {
 		d = append(d, bson.E{Key: "helloOk", Value: true})
 	}
 	batch := int32(100000)
@@ -56,6 +56,7 @@ func cmdServerStatus(c *cmdCtx) (bson.D, error) {
 	s := c.s
 	host, _ := os.Hostname()
 	up := time.Since(s.started)
+	current, total := s.connStats()
 	return bson.D{
 		{Key: "host", Value: host},
 		{Key: "version", Value: c.bin().Version.String()},
@@ -66,9 +67,9 @@ func cmdServerStatus(c *cmdCtx) (bson.D, error) {
 		{Key: "uptimeEstimate", Value: int64(up.Seconds())},
 		{Key: "localTime", Value: time.Now()},
 		{Key: "connections", Value: bson.D{
-			{Key: "current", Value: int32(s.connCount())},
-			{Key: "available", Value: int32(838860 - s.connCount())},
-			{Key: "totalCreated", Value: int32(s.nextConnID)},
+			{Key: "current", Value: int32(current)},
+			{Key: "available", Value: int32(838860 - current)},
+			{Key: "totalCreated", Value: int32(total)},
 		}},
 		{Key: "storageEngine", Value: bson.D{{Key: "name", Value: s.r.engine}, {Key: "persistent", Value: true}}},
 	}, nil

@@ -120,7 +120,12 @@ func (s *server) runCommand(c *cmdCtx) (bson.Raw, cmdAction) {
 	return mustMarshal(append(d, bson.E{Key: "ok", Value: 1.0})), actReply
 }
 
-func (s *server) dispatch(c *cmdCtx) (bson.D, error) {
+func (s *server) dispatch(c *cmdCtx) (d bson.D, err error) {
+	defer func() { // a malformed request must not take the server down
+		if p := recover(); p != nil {
+			d, err = nil, errf(codeBadValue, "mongodsim: cannot process %s: %v", c.name, p)
+		}
+	}()
 	b := s.r.bin
 	cmd, ok := lookupCommand(c.name, b)
 	if !ok {
@@ -134,7 +139,7 @@ func (s *server) dispatch(c *cmdCtx) (bson.D, error) {
 	}
 	if c.name != "shutdown" {
 		s.inflight.Add(1)
-		defer s.inflight.Done()
+		defer s.inflight.Add(-1)
 	}
 	if cmd.locked {
 		s.mu.Lock()

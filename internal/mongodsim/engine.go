@@ -65,6 +65,9 @@ func (r *runner) loadOrInit(storageBSONFound bool) *startupExit {
 			}
 		}
 		r.state = NewState()
+		if err := r.state.Save(dbpath); err != nil { // a crash from here on still leaves readable data
+			return r.uncaught("InternalError: "+err.Error(), true)
+		}
 		return nil
 	}
 	st, loadErr := LoadState(dbpath)

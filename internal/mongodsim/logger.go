@@ -138,8 +138,8 @@ func formatTextLine(t time.Time, e Entry) string {
 func formatJSONLine(t time.Time, e Entry) string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `{"t":{"$date":"%s"},`, t.Format("2006-01-02T15:04:05.000-07:00"))
-	b.WriteString(pad(fmt.Sprintf(`"s":"%c",`, e.Sev), 9))
-	b.WriteString(pad(fmt.Sprintf(`"c":%s,`, jsonString(e.Comp)), 15))
+	b.WriteString(pad(fmt.Sprintf(`"s":"%c",`, e.Sev), 10))
+	b.WriteString(pad(fmt.Sprintf(`"c":%s,`, jsonString(e.Comp)), 16))
 	b.WriteString(pad(fmt.Sprintf(`"id":%d,`, e.ID), 14))
 	fmt.Fprintf(&b, `"ctx":%s,"msg":%s`, jsonString(e.Ctx), jsonString(e.Msg))
 	if len(e.Attr) > 0 {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -32,7 +33,7 @@ type server struct {
 	connMu     sync.Mutex
 	conns      map[net.Conn]bool
 	nextConnID int64
-	inflight   sync.WaitGroup
+	inflight   atomic.Int64 // commands being executed (the shutdown command excluded)
 	shutdownCh chan shutdownRequest
 	started    time.Time
 }
@@ -140,10 +141,11 @@ func (s *server) dropConn(c net.Conn) {
 	s.connMu.Unlock()
 }
 
-func (s *server) connCount() int {
+// connStats returns the open and the total accepted connections.
+func (s *server) connStats() (current, total int) {
 	s.connMu.Lock()
 	defer s.connMu.Unlock()
-	return len(s.conns)
+	return len(s.conns), int(s.nextConnID)
 }
 
 // connState is per-connection information commands need.

@@ -51,12 +51,10 @@ func (r *runner) serveUntilShutdown(segv <-chan time.Time) int {
 func (r *runner) shutdownCleanly(req shutdownRequest) int {
 	s := r.srv
 	s.closeListeners()
-	if !req.force {
-		done := make(chan struct{})
-		go func() { s.inflight.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(req.timeout):
+	if !req.force { // let running commands finish (force cuts them off)
+		deadline := time.Now().Add(req.timeout)
+		for s.inflight.Load() > 0 && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
 	s.closeConns()

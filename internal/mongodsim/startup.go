@@ -110,6 +110,12 @@ func (r *runner) writeLockPid() *startupExit {
 		return r.uncaught("IllegalOperation: "+err.Error(), true)
 	}
 	if r.fail.has(FailCrashStart) {
+		// The storage engine is open: WiredTiger has already written with
+		// this binary, so the data now counts as last written by it.
+		if r.state != nil {
+			r.state.LastVersion = r.bin.Version.String()
+			_ = r.state.Save(r.opts.DBPath)
+		}
 		r.log.Log(Entry{Sev: 'F', Comp: "CONTROL", ID: 90000005, Msg: "mongodsim: crash-start switch on, exiting abruptly with mongod.lock held"})
 		os.Exit(ExitAbrupt)
 	}

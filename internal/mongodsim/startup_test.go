@@ -16,7 +16,7 @@ import (
 // runSim runs a start that is expected to fail and returns its exit and output.
 func runSim(t *testing.T, bin, db string, env ...string) (simtest.Exit, string) {
 	t.Helper()
-	e, out, errOut := simtest.Run(t, bin, []string{"--dbpath", db, "--port", "0", "--bind_ip", "127.0.0.1", "--nounixsocket"}, append(env, safeKernel)...)
+	e, out, errOut := simtest.Run(t, bin, []string{"--dbpath", db, "--port", "0", "--bind_ip", "127.0.0.1", "--nounixsocket"}, append([]string{safeKernel}, env...)...)
 	return e, out + errOut
 }
 

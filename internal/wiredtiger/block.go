@@ -68,11 +68,12 @@ func (bf *blockFile) checkDesc() error {
 	return nil
 }
 
+var zero4 [4]byte
+
 // checksumZeroed is the CRC32C of b with the 4 bytes at zeroAt treated as 0.
 func checksumZeroed(b []byte, zeroAt int) uint32 {
-	var zero [4]byte
 	c := crc32.Update(0, castagnoli, b[:zeroAt])
-	c = crc32.Update(c, castagnoli, zero[:])
+	c = crc32.Update(c, castagnoli, zero4[:])
 	return crc32.Update(c, castagnoli, b[zeroAt+4:])
 }
 
@@ -135,7 +136,7 @@ func (bf *blockFile) decodeCheckpoint(cookie []byte) (blockAddr, error) {
 	for i := 0; i < 4; i++ { // root, alloc, avail and discard lists
 		a, n, ok := bf.unpackAddr(cookie[p:])
 		if !ok {
-			return blockAddr{}, corruptAt(bf.path, 0, "checkpoint cookie %x: bad address %d", cookie, i)
+			return blockAddr{}, corruptMeta(bf.path, "checkpoint cookie %s: bad address %d", hexHead(cookie), i)
 		}
 		if i == 0 {
 			root = a
@@ -145,7 +146,7 @@ func (bf *blockFile) decodeCheckpoint(cookie []byte) (blockAddr, error) {
 	for i := 0; i < 2; i++ { // file size, checkpoint size
 		_, n := unpackUint(cookie[p:])
 		if n == 0 {
-			return blockAddr{}, corruptAt(bf.path, 0, "checkpoint cookie %x is truncated", cookie)
+			return blockAddr{}, corruptMeta(bf.path, "checkpoint cookie %s is truncated", hexHead(cookie))
 		}
 		p += n
 	}

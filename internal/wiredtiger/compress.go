@@ -28,6 +28,8 @@ type decompressor struct {
 	name    string // "snappy", "zlib", "zstd" or "" for none
 	maxPage int64
 	zr      io.ReadCloser
+	zsrc    bytes.Reader
+	one     [1]byte
 	zd      *zstd.Decoder
 }
 
@@ -104,10 +106,11 @@ func (d *decompressor) snappy(dst, src []byte) error {
 
 func (d *decompressor) zlib(dst, src []byte) error {
 	var err error
+	d.zsrc.Reset(src)
 	if d.zr == nil {
-		d.zr, err = zlib.NewReader(bytes.NewReader(src))
+		d.zr, err = zlib.NewReader(&d.zsrc)
 	} else {
-		err = d.zr.(zlib.Resetter).Reset(bytes.NewReader(src), nil)
+		err = d.zr.(zlib.Resetter).Reset(&d.zsrc, nil)
 	}
 	if err != nil {
 		return err
@@ -115,8 +118,7 @@ func (d *decompressor) zlib(dst, src []byte) error {
 	if _, err := io.ReadFull(d.zr, dst); err != nil {
 		return fmt.Errorf("zlib data is shorter than the page header's size: %w", err)
 	}
-	var one [1]byte
-	if n, err := d.zr.Read(one[:]); n != 0 || err != io.EOF {
+	if n, err := d.zr.Read(d.one[:]); n != 0 || err != io.EOF {
 		if err == nil || err == io.EOF {
 			return fmt.Errorf("zlib data is longer than the page header's size")
 		}

@@ -19,12 +19,16 @@ var ErrUnsupported = errors.New("unsupported WiredTiger feature")
 // PageOffset the offset inside the decoded page image.
 type CorruptError struct {
 	Path       string
-	Offset     int64 // file offset of the damaged structure (the block, for page contents)
+	Offset     int64 // file offset of the damaged structure (the block, for page contents); -1 for metadata
 	PageOffset int   // offset inside the decoded page image, or -1
 	Reason     string
 }
 
 func (e *CorruptError) Error() string {
+	if e.Offset < 0 {
+		return fmt.Sprintf("%s: the WiredTiger metadata describing this file is damaged: %s "+
+			"(WiredTiger.wt or WiredTiger.turtle is corrupt; restore the data directory from a backup)", e.Path, e.Reason)
+	}
 	where := fmt.Sprintf("byte offset %d", e.Offset)
 	if e.PageOffset >= 0 {
 		where = fmt.Sprintf("block at byte offset %d, page byte %d", e.Offset, e.PageOffset)
@@ -52,3 +56,16 @@ func unsupported(path, format string, args ...any) error {
 var ErrNotFound = errors.New("not found")
 
 var errNotFound = ErrNotFound
+
+// corruptMeta reports damaged metadata about path (its checkpoint cookie).
+func corruptMeta(path, format string, args ...any) error {
+	return &CorruptError{Path: path, Offset: -1, PageOffset: -1, Reason: fmt.Sprintf(format, args...)}
+}
+
+// hexHead formats at most the first 64 bytes of b as hex.
+func hexHead(b []byte) string {
+	if len(b) > 64 {
+		return fmt.Sprintf("%x...", b[:64])
+	}
+	return fmt.Sprintf("%x", b)
+}

@@ -140,7 +140,7 @@ func FuzzConfig(f *testing.F) {
 		items, err := ParseConfig(s)
 		if err == nil {
 			for _, it := range items {
-				if len(it.Key) > len(s) || len(it.Value) > len(s) {
+				if len(it.Key) > len(s) || (len(it.Value) > len(s) && it.Value != "true") {
 					t.Fatalf("item longer than its input: %+v", it)
 				}
 			}

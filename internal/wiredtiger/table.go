@@ -94,14 +94,14 @@ func openTable(path string, r io.ReaderAt, size int64, config string, opts *Opti
 func (t *Table) applyConfig(config string) ([]byte, error) {
 	items, err := ParseConfig(config)
 	if err != nil {
-		return nil, fmt.Errorf("%s: metadata: %w", t.Path, err)
+		return nil, corruptMeta(t.Path, "configuration: %v", err)
 	}
 	var ckpts string
 	for _, it := range items {
 		switch it.Key {
 		case "allocation_size":
 			if t.bf.allocSize, err = parseAllocSize(it.Value); err != nil {
-				return nil, fmt.Errorf("%s: metadata allocation_size: %w", t.Path, err)
+				return nil, corruptMeta(t.Path, "allocation_size: %v", err)
 			}
 		case "block_compressor":
 			t.Compressor = it.Value
@@ -139,14 +139,14 @@ func parseAllocSize(v string) (int64, error) {
 func (t *Table) pickCheckpoint(ckpts string) ([]byte, error) {
 	items, err := ParseConfig(ckpts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: metadata checkpoint list: %w", t.Path, err)
+		return nil, corruptMeta(t.Path, "checkpoint list: %v", err)
 	}
 	var best []byte
 	found := false
 	for _, it := range items {
 		sub, err := ParseConfig(it.Value)
 		if err != nil {
-			return nil, fmt.Errorf("%s: metadata checkpoint %s: %w", t.Path, it.Key, err)
+			return nil, corruptMeta(t.Path, "checkpoint %s: %v", it.Key, err)
 		}
 		c := Checkpoint{Name: it.Key}
 		var addr string
@@ -165,7 +165,7 @@ func (t *Table) pickCheckpoint(ckpts string) ([]byte, error) {
 		}
 		cookie, err := hex.DecodeString(addr)
 		if err != nil {
-			return nil, corruptAt(t.Path, 0, "metadata checkpoint %s has a bad addr %q", it.Key, abbreviate(addr))
+			return nil, corruptMeta(t.Path, "checkpoint %s has a bad addr %q", it.Key, abbreviate(addr))
 		}
 		best, t.Checkpoint, found = cookie, c, true
 	}

@@ -2,6 +2,7 @@ package simtest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -34,7 +35,8 @@ func (e Exit) String() string {
 type Options struct {
 	Bin    string
 	DBPath string
-	// Args are extra mongod options (after --dbpath/--port/--bind_ip/--nounixsocket).
+	// Args are extra mongod options. --dbpath and --port are always given; --bind_ip 127.0.0.1
+	// and --nounixsocket unless Args has its own bind or unix-socket option.
 	Args []string
 	// Env entries (KEY=VALUE) are added to the environment; inherited MONGODSIM_* are dropped.
 	// MONGODSIM_FSYNC=0 is set unless Env sets it (process crashes lose nothing without fsync;
@@ -73,7 +75,14 @@ func StartWith(t testing.TB, o Options) *Proc {
 	if port == 0 {
 		port = FreePort(t)
 	}
-	args := append([]string{"--dbpath", o.DBPath, "--port", strconv.Itoa(port), "--bind_ip", "127.0.0.1", "--nounixsocket"}, o.Args...)
+	args := []string{"--dbpath", o.DBPath, "--port", strconv.Itoa(port)}
+	if !hasArg(o.Args, "--bind_ip", "--bind_ip_all") {
+		args = append(args, "--bind_ip", "127.0.0.1")
+	}
+	if !hasArg(o.Args, "--unixSocketPrefix", "--nounixsocket") {
+		args = append(args, "--nounixsocket")
+	}
+	args = append(args, o.Args...)
 	p := &Proc{t: t, port: port, dbpath: o.DBPath, out: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(o.Bin, args...)
 	p.cmd.Env = childEnv(o.Env)
@@ -98,6 +107,17 @@ func StartWith(t testing.TB, o Options) *Proc {
 		}
 	}
 	return p
+}
+
+func hasArg(args []string, names ...string) bool {
+	for _, a := range args {
+		for _, n := range names {
+			if a == n || strings.HasPrefix(a, n+"=") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func childEnv(extra []string) []string {
@@ -222,15 +242,24 @@ func (p *Proc) Kill() Exit {
 	return e
 }
 
+// RunTimeout bounds Run: a simulator that unexpectedly starts serving is killed after it.
+var RunTimeout = time.Minute
+
 // Run runs bin with args to completion (for --version, failing starts, ...) and returns how it
-// ended and what it printed on stdout and stderr.
+// ended and what it printed on stdout and stderr. It fails the test if the process is still
+// running after RunTimeout.
 func Run(t testing.TB, bin string, args []string, env ...string) (Exit, string, string) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), RunTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = childEnv(env)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("simtest: %s %v still running after %s (killed)\n%s%s", bin, args, RunTimeout, stdout.String(), stderr.String())
+	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		t.Fatalf("simtest: run %s: %v", bin, err)

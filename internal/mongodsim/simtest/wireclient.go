@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -23,9 +24,14 @@ type WireClient struct {
 	timeout time.Duration
 }
 
-// Dial connects and runs the isMaster handshake over OP_QUERY.
+// Dial connects and runs the isMaster handshake over OP_QUERY. An addr starting with "/" is a
+// unix socket path.
 func Dial(addr string, timeout time.Duration) (*WireClient, error) {
-	conn, err := net.DialTimeout("tcp", addr, timeout)
+	network := "tcp"
+	if strings.HasPrefix(addr, "/") {
+		network = "unix"
+	}
+	conn, err := net.DialTimeout(network, addr, timeout)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", addr, err)
 	}
