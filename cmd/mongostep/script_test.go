@@ -16,9 +16,13 @@ import (
 // mongod simulator, through testscript scripts in testdata/script.
 
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(m, map[string]func() int{
+	code := testscript.RunMain(m, map[string]func() int{
 		"simseed": simseedMain,
-	}))
+	})
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 type binaries struct {

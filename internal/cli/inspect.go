@@ -16,19 +16,30 @@ func newInspect(e *env) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "inspect DIR",
-		Short: "Show offline facts about a MongoDB data directory (no server needed, nothing written)",
+		Short: "Show offline facts about a MongoDB data directory and its collections (no server needed, nothing written)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			info, err := dbpath.Inspect(args[0])
 			if err != nil {
 				return &migrate.Error{Kind: migrate.KindPreflight, What: err.Error(), Err: err}
 			}
+			rows, warnings, cerr := collectionsFromFiles(info.DBPath)
 			if asJSON {
+				out := struct {
+					*dbpath.Info
+					Collections      []collectionRow `json:"collections"`
+					CollectionsError string          `json:"collections_error,omitempty"`
+					ReaderWarnings   []string        `json:"reader_warnings,omitempty"`
+				}{Info: info, Collections: rows, ReaderWarnings: warnings}
+				if cerr != nil {
+					out.CollectionsError = cerr.Error()
+				}
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(info)
+				return enc.Encode(out)
 			}
 			writeInfo(e.stdout, info)
+			writeCollections(e.stdout, rows, warnings, cerr)
 			return nil
 		},
 	}

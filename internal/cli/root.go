@@ -93,7 +93,7 @@ from MongoDB 3.6 (/opt/clearml/data/mongo) to 4.4 (/opt/clearml/data/mongo_4).`,
 		Version:       Version,
 	}
 	root.SetVersionTemplate(versionLine() + "\n")
-	root.AddCommand(newMigrate(e), newPlan(e), newInspect(e), newRestore(e), newVersion(e))
+	root.AddCommand(newMigrate(e), newPlan(e), newInspect(e), newDump(e), newRestore(e), newVersion(e))
 	return root
 }
 

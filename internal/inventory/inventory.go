@@ -6,10 +6,7 @@
 package inventory
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"math/big"
 	"sort"
 	"strings"
 	"time"
@@ -124,33 +121,4 @@ func unionKeys(a, b map[string]Collection) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// DocHash is an order-independent hash of a set of documents: the SHA-256 of
-// each raw BSON document, summed as 256-bit big-endian integers modulo 2^256.
-type DocHash struct {
-	sum big.Int
-	n   int64
-}
-
-var mod = new(big.Int).Lsh(big.NewInt(1), 256)
-
-// Add counts one document (its raw BSON bytes).
-func (h *DocHash) Add(doc []byte) {
-	d := sha256.Sum256(doc)
-	var x big.Int
-	x.SetBytes(d[:])
-	h.sum.Add(&h.sum, &x)
-	h.sum.Mod(&h.sum, mod)
-	h.n++
-}
-
-// Count is the number of documents added.
-func (h *DocHash) Count() int64 { return h.n }
-
-// Sum is the hash as 64 hex digits.
-func (h *DocHash) Sum() string {
-	var buf [32]byte
-	h.sum.FillBytes(buf[:])
-	return hex.EncodeToString(buf[:])
 }

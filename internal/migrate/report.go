@@ -32,13 +32,15 @@ type Report struct {
 // Verification compares the data before the first FCV change with the data
 // after the last step.
 type Verification struct {
-	OK          bool                 `json:"ok"`
-	Differences []string             `json:"differences,omitempty"`
-	Databases   int                  `json:"databases"`
-	Collections int                  `json:"collections"`
-	Documents   int64                `json:"documents"`
-	Before      *inventory.Inventory `json:"before,omitempty"`
-	After       *inventory.Inventory `json:"after,omitempty"`
+	OK          bool     `json:"ok"`
+	Differences []string `json:"differences,omitempty"`
+	Databases   int      `json:"databases"`
+	Collections int      `json:"collections"`
+	Documents   int64    `json:"documents"`
+	// Files is the second check, from the WiredTiger files themselves.
+	Files  *FilesCheck          `json:"files,omitempty"`
+	Before *inventory.Inventory `json:"before,omitempty"`
+	After  *inventory.Inventory `json:"after,omitempty"`
 }
 
 func (r *run) report(result string) *Report {

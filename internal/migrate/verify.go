@@ -67,6 +67,17 @@ func (r *run) verify() error {
 		return err
 	}
 	v := r.verification
+	r.ev.info("Second check: reading the documents of the source files and of the migrated files with mongostep's own WiredTiger reader")
+	v.Files = r.filesCheck()
+	if err := r.saveFilesCheck(v.Files); err != nil {
+		return err
+	}
+	if f := v.Files; f.Ran && !f.OK {
+		v.OK = false
+		for _, d := range f.Differences {
+			v.Differences = append(v.Differences, "files: "+d)
+		}
+	}
 	r.j.Verify.State, r.j.Verify.Finished = stateDone, time.Now().UTC()
 	if !v.OK {
 		r.j.Verify.State = stateFailed
@@ -81,6 +92,11 @@ func (r *run) verify() error {
 				r.paths.Source, r.paths.Work, r.paths.RunDir)}
 	}
 	r.ev.info(fmt.Sprintf("Verified: %d databases, %d collections, %d documents, the same before and after (counts, document hashes, options, indexes)", v.Databases, v.Collections, v.Documents))
+	if v.Files.Ran {
+		r.ev.info(fmt.Sprintf("Verified from the files: %d collections, %d documents read from the source files equal those in the migrated files", v.Files.Collections, v.Files.Documents))
+	} else {
+		r.ev.warn("Second check from the files skipped: " + v.Files.Skipped)
+	}
 	return r.j.save()
 }
 
@@ -99,5 +115,19 @@ func (r *run) loadVerification() error {
 	dbs, colls, docs := before.Totals()
 	diff := inventory.Diff(before, after)
 	r.verification = &Verification{OK: len(diff) == 0, Differences: diff, Databases: dbs, Collections: colls, Documents: docs, Before: before, After: after}
+	if b, err := os.ReadFile(filepath.Join(r.paths.RunDir, "files-check.json")); err == nil {
+		var f FilesCheck
+		if json.Unmarshal(b, &f) == nil {
+			r.verification.Files = &f
+		}
+	}
 	return nil
+}
+
+func (r *run) saveFilesCheck(f *FilesCheck) error {
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(r.paths.RunDir, "files-check.json"), append(b, '\n'))
 }

@@ -103,6 +103,11 @@ func (t *Terminal) report(r *migrate.Report) {
 	}
 	if v := r.Verified; v != nil && v.OK {
 		fmt.Fprintf(t.w, "Verified: %d databases, %d collections, %d documents unchanged.\n", v.Databases, v.Collections, v.Documents)
+		if f := v.Files; f != nil && f.Ran {
+			fmt.Fprintf(t.w, "Verified again from the files themselves: %d collections, %d documents.\n", f.Collections, f.Documents)
+		} else if f != nil {
+			fmt.Fprintf(t.w, "Second check from the files skipped: %s\n", f.Skipped)
+		}
 	}
 	if r.Backup != "" && r.Result == "migrated" {
 		fmt.Fprintf(t.w, "Backup: %s (manifest %s); restore with: mongostep restore %s\n", r.Backup, r.Manifest, r.Backup)
