@@ -40,8 +40,10 @@ func (r *run) copyPhase(ctx context.Context) error {
 	if err != nil {
 		return r.copyFailed(ctx, err)
 	}
-	if err := backup.WriteManifest(r.paths.Manifest, m); err != nil {
-		return r.copyFailed(ctx, err)
+	if r.paths.Backup == "" { // with an archive, Run wrote the manifest beside it
+		if err := backup.WriteManifest(r.paths.Manifest, m); err != nil {
+			return r.copyFailed(ctx, err)
+		}
 	}
 	r.ev.phase("check-copy", "Checking the copy against the manifest")
 	if err := backup.VerifyTree(ctx, r.paths.Work, m, r.progress("check copy", false)); err != nil {

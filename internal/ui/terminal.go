@@ -55,13 +55,14 @@ func (t *Terminal) progress(p *migrate.Progress) {
 	if t.tty {
 		if t.bar == nil || t.barWhat != p.What {
 			t.endBar()
+			// The bar only draws; bytes, rate and ETA come from the engine,
+			// which has measured since the phase began.
 			t.bar = progressbar.NewOptions64(p.TotalBytes,
-				progressbar.OptionSetWriter(t.w), progressbar.OptionSetDescription("    "+p.What),
-				progressbar.OptionShowBytes(true), progressbar.OptionUseIECUnits(true),
-				progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
-				progressbar.OptionSetWidth(30))
+				progressbar.OptionSetWriter(t.w), progressbar.OptionSetWidth(30),
+				progressbar.OptionSetPredictTime(false), progressbar.OptionThrottle(100*time.Millisecond))
 			t.barWhat = p.What
 		}
+		t.bar.Describe(fmt.Sprintf("    %s %s / %s, %s/s, %s left", p.What, units.Bytes(p.Bytes), units.Bytes(p.TotalBytes), units.Bytes(int64(p.Rate)), eta(p.ETA)))
 		_ = t.bar.Set64(p.Bytes)
 		return
 	}
