@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,7 +34,7 @@ func newPlan(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			avail := o.Runtime.Check(cmd.Context(), p.Plan.Steps, nil)
+			avail := ready(cmd.Context(), o.Runtime, p.Plan.Steps)
 			if f.json {
 				return writePlanJSON(e.stdout, p, paths, o.Runtime, avail)
 			}
@@ -91,4 +92,15 @@ func writePlanJSON(w io.Writer, p *migrate.Prepared, paths migrate.Paths, rt run
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// ready checks that every step's mongod is at hand without changing
+// anything (the docker runtime would otherwise pull missing images).
+func ready(ctx context.Context, rt runtime.Runtime, steps []plan.Step) error {
+	if r, ok := rt.(interface {
+		Ready(context.Context, []plan.Step, func(string)) error
+	}); ok {
+		return r.Ready(ctx, steps, nil)
+	}
+	return rt.Check(ctx, steps, nil)
 }

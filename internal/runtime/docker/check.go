@@ -62,6 +62,9 @@ func (r *Runtime) Check(ctx context.Context, steps []plan.Step, progress func(st
 			progress(s)
 		}
 	}
+	if err := r.checkSelf(nil); err != nil {
+		return err
+	}
 	var missing []missingImage
 	for _, im := range imagesOf(steps) {
 		if im.Ref == "" {

@@ -35,6 +35,11 @@ type Options struct {
 	StopGrace time.Duration
 	// Env is where discovery looks; the zero value means SystemEnv().
 	Env Env
+	// Paths are the paths a run names (source, target, backup file). When
+	// mongostep runs inside a container the engine knows, New checks that
+	// the folder holding each is bind-mounted at the same path as on the
+	// host, and says which -v to add (*MountError) when it is not.
+	Paths []string
 }
 
 // Runtime runs mongod steps in containers.
@@ -43,6 +48,7 @@ type Runtime struct {
 	eng   Engine
 	opts  Options
 	grace time.Duration
+	self  *selfContainer // the container mongostep runs in; nil when none
 }
 
 var _ runtime.Runtime = (*Runtime)(nil)
@@ -73,7 +79,15 @@ func New(ctx context.Context, o Options) (*Runtime, error) {
 	case grace < MinStopGrace:
 		grace = MinStopGrace
 	}
-	return &Runtime{cli: cli, eng: eng, opts: o, grace: grace}, nil
+	r := &Runtime{cli: cli, eng: eng, opts: o, grace: grace}
+	if goruntime.GOOS == "linux" {
+		r.self = r.findSelf(ctx)
+	}
+	if err := r.self.checkPaths(dataDirs(o.Paths), eng.CLI()); err != nil {
+		cli.Close()
+		return nil, err
+	}
+	return r, nil
 }
 
 // Name is "docker".

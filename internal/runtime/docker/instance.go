@@ -34,6 +34,9 @@ type instance struct {
 // spec.LogPath, and returns once it runs (the caller waits until mongod
 // answers on Addr).
 func (r *Runtime) Start(ctx context.Context, spec runtime.Spec) (runtime.Instance, error) {
+	if err := r.checkSelf(stepDirs(spec.DBPath, spec.ConfigDB)); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(spec.LogPath), 0o755); err != nil {
 		return nil, fmt.Errorf("create log folder %s: %w", filepath.Dir(spec.LogPath), err)
 	}

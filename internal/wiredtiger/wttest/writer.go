@@ -35,7 +35,31 @@ type Spec struct {
 	RootLeaf       bool   // a single leaf page is the root (no internal page)
 	KeyFormat      string // default "q"
 	ValueFormat    string // default "u"
+	Format         Format // page details of a WiredTiger release (see Format)
 }
+
+// Format selects page details that the reader does not need but that real
+// WiredTiger files have.
+type Format int
+
+const (
+	// FormatTest is this package's original layout: every page of a file
+	// with a compressor is compressed, the first key of an internal page is
+	// empty, and pages have version 0 unless a value carries a time window.
+	FormatTest Format = iota
+	// FormatWT2 is WiredTiger 2.x-3.x (MongoDB 3.0-4.2): version-0 pages.
+	FormatWT2
+	// FormatWT10 is WiredTiger 10 and later (MongoDB 4.4+): version-1 pages,
+	// and address cells on internal pages carry a second descriptor byte
+	// (an empty aggregated time window).
+	FormatWT10
+)
+
+// real reports a Format that imitates WiredTiger: the first key of an
+// internal page is one 0x00 byte, leaf pages whose keys all have values
+// are flagged WT_PAGE_EMPTY_V_NONE, and a page is stored compressed only
+// when that saves at least one allocation unit.
+func (f Format) real() bool { return f == FormatWT2 || f == FormatWT10 }
 
 func (s *Spec) defaults() {
 	if s.AllocSize == 0 {
@@ -59,6 +83,7 @@ func (s *Spec) defaults() {
 // WriteFile; tests of damaged files use Page and Addr to wire pages by hand.
 type Writer struct {
 	spec     Spec
+	base     int // file offset of buf[0]
 	buf      bytes.Buffer
 	writeGen uint64
 }
@@ -67,8 +92,21 @@ type Writer struct {
 func NewWriter(spec Spec) *Writer {
 	spec.defaults()
 	w := &Writer{spec: spec}
-	w.buf.Write(w.descBlock())
+	w.buf.Write(DescBlock(spec.AllocSize))
 	return w
+}
+
+// NewWriterAt starts a writer whose blocks are to be written at byte offset
+// base of an existing file (a new checkpoint next to an older one, the way
+// WiredTiger never overwrites blocks a durable checkpoint still uses). base
+// must be a positive multiple of the allocation size; the description block
+// is not repeated. Bytes returns what to write at base.
+func NewWriterAt(spec Spec, base int64) *Writer {
+	spec.defaults()
+	if base < int64(spec.AllocSize) || base%int64(spec.AllocSize) != 0 {
+		panic(fmt.Sprintf("wttest: base offset %d is not a positive multiple of the %d-byte allocation size", base, spec.AllocSize))
+	}
+	return &Writer{spec: spec, base: int(base)}
 }
 
 // Records writes kvs as a B-tree and returns the root address (nil for none).
@@ -94,7 +132,19 @@ func (w *Writer) PageWithFlags(typ, flags byte, entries int, cells []byte) ([]by
 }
 
 // Len is the current file length: the offset the next block will get.
-func (w *Writer) Len() int { return w.buf.Len() }
+func (w *Writer) Len() int { return w.base + w.buf.Len() }
+
+// Bytes returns what has been written: the whole file for NewWriter, the
+// bytes that belong at the base offset for NewWriterAt.
+func (w *Writer) Bytes() []byte { return w.buf.Bytes() }
+
+// WriteGen is the write generation of the last block written.
+func (w *Writer) WriteGen() uint64 { return w.writeGen }
+
+// CheckpointCookie packs the checkpoint cookie (the hex "addr" of a
+// checkpoint in the metadata) of a tree whose root is root (nil for an
+// empty tree), for a file Len bytes long.
+func (w *Writer) CheckpointCookie(root []byte) []byte { return w.checkpointCookie(root) }
 
 // Finish returns the file bytes and the metadata configuration with a
 // checkpoint whose root is root (nil for an empty tree).
@@ -105,7 +155,7 @@ func (w *Writer) Finish(root []byte) ([]byte, string) {
 		"checkpoint=(WiredTigerCheckpoint.1=(addr=\"%s\",order=1,time=1700000000,size=%d,write_gen=%d)),"+
 		"encryption=(keyid=,name=),format=btree,key_format=%s,value_format=%s,version=(major=1,minor=1)",
 		spec.AllocSize, spec.Compressor, map[bool]string{true: "on", false: "uncompressed"}[spec.DataChecksum],
-		hex.EncodeToString(ckpt), w.buf.Len(), w.writeGen, spec.KeyFormat, spec.ValueFormat)
+		hex.EncodeToString(ckpt), w.Len(), w.writeGen, spec.KeyFormat, spec.ValueFormat)
 	return w.buf.Bytes(), cfg
 }
 
@@ -134,8 +184,11 @@ func Build(spec Spec, kvs []KV) ([]byte, string, error) {
 	return data, cfg, nil
 }
 
-func (w *Writer) descBlock() []byte {
-	b := make([]byte, w.spec.AllocSize)
+// DescBlock returns the file description block that starts every .wt
+// file: magic, block format version 1.0 and its checksum, padded to one
+// allocation unit.
+func DescBlock(allocSize int) []byte {
+	b := make([]byte, allocSize)
 	binary.LittleEndian.PutUint32(b[0:], 120897)
 	binary.LittleEndian.PutUint16(b[4:], 1)
 	binary.LittleEndian.PutUint16(b[6:], 0)
@@ -155,8 +208,8 @@ func (w *Writer) checkpointCookie(root []byte) []byte {
 	for i := 0; i < 3; i++ {
 		b = append(b, emptyAddr()...)
 	}
-	b = PackUint(b, uint64(w.buf.Len()))
-	return PackUint(b, uint64(w.buf.Len()))
+	b = PackUint(b, uint64(w.Len()))
+	return PackUint(b, uint64(w.Len()))
 }
 
 func emptyAddr() []byte { return PackUint(PackUint(PackUint(nil, 0), 0), 0) }
@@ -166,19 +219,12 @@ func (w *Writer) writeBlock(img []byte) ([]byte, error) {
 	w.writeGen++
 	binary.LittleEndian.PutUint64(img[8:], w.writeGen)
 	binary.LittleEndian.PutUint32(img[16:], uint32(len(img)))
-	out := img
-	compressed := false
-	if w.spec.Compressor != "" && len(img) > 64 {
-		c, err := compress(w.spec.Compressor, img[64:])
-		if err != nil {
-			return nil, err
-		}
-		out = append(append([]byte(nil), img[:64]...), c...)
-		out[25] |= 0x01
-		compressed = true
+	out, compressed, err := w.maybeCompress(img)
+	if err != nil {
+		return nil, err
 	}
 	alloc := w.spec.AllocSize
-	size := (len(out) + alloc - 1) / alloc * alloc
+	size := roundUp(len(out), alloc)
 	blk := make([]byte, size)
 	copy(blk, out)
 	binary.LittleEndian.PutUint32(blk[28:], uint32(size))
@@ -189,9 +235,31 @@ func (w *Writer) writeBlock(img []byte) ([]byte, error) {
 	}
 	cksum := crc32.Checksum(blk[:sum], crc32.MakeTable(crc32.Castagnoli))
 	binary.LittleEndian.PutUint32(blk[32:], cksum)
-	off := w.buf.Len()
+	off := w.Len()
 	w.buf.Write(blk)
 	return Addr(off, size, alloc, cksum), nil
+}
+
+func roundUp(n, alloc int) int { return (n + alloc - 1) / alloc * alloc }
+
+// maybeCompress compresses everything after the first 64 bytes of img when
+// the file has a compressor. Real formats keep a page uncompressed when
+// compression would not save an allocation unit, as WiredTiger does.
+func (w *Writer) maybeCompress(img []byte) ([]byte, bool, error) {
+	if w.spec.Compressor == "" || len(img) <= 64 {
+		return img, false, nil
+	}
+	c, err := compress(w.spec.Compressor, img[64:])
+	if err != nil {
+		return nil, false, err
+	}
+	alloc := w.spec.AllocSize
+	if w.spec.Format.real() && roundUp(64+len(c), alloc) >= roundUp(len(img), alloc) {
+		return img, false, nil
+	}
+	out := append(append([]byte(nil), img[:64]...), c...)
+	out[25] |= 0x01
+	return out, true, nil
 }
 
 func compress(name string, src []byte) ([]byte, error) {

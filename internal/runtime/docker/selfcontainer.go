@@ -1,0 +1,268 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/moby/moby/client"
+)
+
+// When mongostep itself runs in a container (its own image, with the host's
+// engine socket mounted), every path it gives the engine as a bind-mount
+// source is read by the engine as a path on the host. So each data folder
+// must be mounted into mongostep's container at the same path, and the
+// mongod containers' published ports (on the host's 127.0.0.1) are only
+// reachable with the host's network. The engine's view of mongostep's own
+// container tells both.
+
+// selfMount is one mount of mongostep's own container, as the engine reports it.
+type selfMount struct {
+	Type        string // "bind", "volume", "tmpfs"
+	Source      string // the host path (bind) or the volume's folder
+	Destination string // the path inside the container
+}
+
+// selfContainer is the container mongostep runs in.
+type selfContainer struct {
+	Name        string
+	NetworkMode string
+	Mounts      []selfMount
+}
+
+// findSelf asks the engine about the container this process runs in. It
+// returns nil when there is none the engine knows: not in a container, or
+// in one another engine runs (then no path of ours is that engine's).
+func (r *Runtime) findSelf(ctx context.Context) *selfContainer {
+	mountinfo, _ := os.ReadFile("/proc/self/mountinfo")
+	cgroup, _ := os.ReadFile("/proc/self/cgroup")
+	containerenv, _ := os.ReadFile("/run/.containerenv")
+	host, _ := os.Hostname()
+	for _, id := range selfIDs(mountinfo, cgroup, containerenv) {
+		if sc := r.inspectSelf(ctx, id, ""); sc != nil {
+			return sc
+		}
+	}
+	if _, err := os.Stat("/.dockerenv"); err == nil || len(containerenv) > 0 {
+		return r.inspectSelf(ctx, host, host) // docker's default hostname is the short id
+	}
+	return nil
+}
+
+// inspectSelf inspects a running container; when wantHostname is set, the
+// container must have that hostname (a name alone proves nothing).
+func (r *Runtime) inspectSelf(ctx context.Context, id, wantHostname string) *selfContainer {
+	if id == "" {
+		return nil
+	}
+	res, err := r.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	if err != nil {
+		return nil
+	}
+	c := res.Container
+	if c.State == nil || !c.State.Running {
+		return nil
+	}
+	if wantHostname != "" && (c.Config == nil || c.Config.Hostname != wantHostname) {
+		return nil
+	}
+	sc := &selfContainer{Name: strings.TrimPrefix(c.Name, "/")}
+	if c.HostConfig != nil {
+		sc.NetworkMode = string(c.HostConfig.NetworkMode)
+	}
+	for _, m := range c.Mounts {
+		sc.Mounts = append(sc.Mounts, selfMount{Type: string(m.Type), Source: m.Source, Destination: m.Destination})
+	}
+	return sc
+}
+
+var (
+	// /var/lib/docker/containers/<id>/hostname, .../overlay-containers/<id>/userdata/hosts
+	mountinfoID = regexp.MustCompile(`/containers/([0-9a-f]{64})/`)
+	// cgroup v1: 4:memory:/docker/<id>; systemd: docker-<id>.scope, libpod-<id>.scope
+	cgroupID = regexp.MustCompile(`(?:/docker/|/libpod-|docker-|libpod-)([0-9a-f]{64})`)
+	// Podman's /run/.containerenv: id="<id>"
+	containerenvID = regexp.MustCompile(`(?m)^id="([0-9a-f]{64})"`)
+)
+
+// selfIDs lists the container ids this process's mounts, cgroups and
+// Podman's /run/.containerenv name, most reliable first, without repeats.
+func selfIDs(mountinfo, cgroup, containerenv []byte) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(re *regexp.Regexp, b []byte) {
+		for _, m := range re.FindAllSubmatch(b, -1) {
+			if id := string(m[1]); !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	add(containerenvID, containerenv)
+	add(mountinfoID, mountinfo)
+	add(cgroupID, cgroup)
+	return out
+}
+
+// checkNetwork refuses a container without the host's network: the step
+// containers publish mongod's port on the host's 127.0.0.1.
+func (sc *selfContainer) checkNetwork(cli string) error {
+	if sc == nil || sc.NetworkMode == "host" {
+		return nil
+	}
+	return fmt.Errorf("mongostep runs inside container %s, whose network is not the host's (network mode %q): each step's mongod publishes its port on the host's 127.0.0.1, which cannot be reached from there. Add --network host to the %s run command and run it again; nothing was changed", sc.Name, sc.NetworkMode, cli)
+}
+
+// mountOf is the mount that holds p inside the container (the one with the
+// longest destination that is p or a parent of p); ok is false when p is in
+// the container's own filesystem.
+func (sc *selfContainer) mountOf(p string) (selfMount, bool) {
+	var best selfMount
+	found := false
+	for _, m := range sc.Mounts {
+		if m.Destination == "" || !inside(p, m.Destination, "linux") {
+			continue
+		}
+		if !found || len(path.Clean(m.Destination)) > len(path.Clean(best.Destination)) {
+			best, found = m, true
+		}
+	}
+	return best, found
+}
+
+// pathProblem says what is wrong with p, a folder mongostep hands to the
+// engine, and the -v that fixes it; "" when p is bind-mounted from the same
+// host path. mountDir is the folder to suggest mounting when p is not
+// mounted at all.
+func (sc *selfContainer) pathProblem(p, mountDir string) (problem, fix string) {
+	p = path.Clean(filepath.ToSlash(p))
+	m, ok := sc.mountOf(p)
+	if !ok {
+		return fmt.Sprintf("%s is not mounted from the host (it would be inside mongostep's own container)", p),
+			fmt.Sprintf("-v %s:%s", mountDir, mountDir)
+	}
+	if m.Type != "bind" {
+		return fmt.Sprintf("%s is in a %s mount (%s), which the engine cannot mount by path", p, m.Type, m.Destination),
+			fmt.Sprintf("-v %s:%s instead of the %s", mountDir, mountDir, m.Type)
+	}
+	src, dst := path.Clean(m.Source), path.Clean(m.Destination)
+	if src == dst {
+		return "", ""
+	}
+	hostPath := path.Join(src, strings.TrimPrefix(p, dst))
+	return fmt.Sprintf("%s is the host's %s (mounted with -v %s:%s), so the engine would mount the host's %s instead", p, hostPath, src, dst, p),
+		fmt.Sprintf("-v %s:%s instead of -v %s:%s, and give mongostep the host's paths (%s)", src, src, src, dst, hostPath)
+}
+
+// MountError: mongostep runs in a container and a data folder is not
+// bind-mounted into it at the same path as on the host.
+type MountError struct {
+	Container string
+	CLI       string // "docker" or "podman"
+	Problems  []string
+	Fixes     []string
+}
+
+func (e *MountError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "mongostep runs inside container %s, and the engine mounts data folders by their path on the host: each must be mounted into this container at the same path.", e.Container)
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p)
+	}
+	fmt.Fprintf(&b, "\n  Fix: add %s to the %s run command and run it again.", strings.Join(e.Fixes, " and "), e.CLI)
+	return b.String()
+}
+
+// checkPaths checks each folder (and the parent it will be created in, when
+// it does not exist yet) against the container's mounts. dirs maps each
+// folder to the one to suggest mounting when it is not mounted.
+func (sc *selfContainer) checkPaths(dirs map[string]string, cli string) error {
+	if sc == nil {
+		return nil
+	}
+	keys := make([]string, 0, len(dirs))
+	for p := range dirs {
+		keys = append(keys, p)
+	}
+	sort.Strings(keys)
+	e := &MountError{Container: sc.Name, CLI: cli}
+	seenFix := map[string]bool{}
+	for _, p := range keys {
+		problem, fix := sc.pathProblem(p, dirs[p])
+		if problem == "" {
+			continue
+		}
+		e.Problems = append(e.Problems, problem)
+		if !seenFix[fix] {
+			seenFix[fix] = true
+			e.Fixes = append(e.Fixes, fix)
+		}
+	}
+	if len(e.Problems) == 0 {
+		return nil
+	}
+	return e
+}
+
+// dataDirs turns the paths a run names (source, target, backup file) into
+// the folders to check: each path's parent, where mongostep writes its
+// siblings (the target beside the source, the run folder beside the target,
+// the backup beside the source). Each parent is also the folder to mount.
+func dataDirs(paths []string) map[string]string {
+	out := map[string]string{}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		a, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		parent := filepath.Dir(a)
+		out[parent] = parent
+	}
+	return out
+}
+
+// stepDirs are the folders one step bind-mounts. The folder to suggest
+// mounting is the one holding the run folder (TARGET.mongostep-VERSION).
+func stepDirs(dbpath, configdb string) map[string]string {
+	out := map[string]string{}
+	for _, p := range []string{dbpath, configdb} {
+		if p == "" {
+			continue
+		}
+		a, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		out[a] = runFolderParent(a)
+	}
+	return out
+}
+
+// runFolderParent is the parent of the run folder p is in (a path element
+// holding ".mongostep-"), else p's parent.
+func runFolderParent(p string) string {
+	for d := p; d != filepath.Dir(d); d = filepath.Dir(d) {
+		if strings.Contains(filepath.Base(d), ".mongostep-") {
+			return filepath.Dir(d)
+		}
+	}
+	return filepath.Dir(p)
+}
+
+// checkSelf, when mongostep runs in a container, checks its network and
+// that dirs are mounted at the same path as on the host.
+func (r *Runtime) checkSelf(dirs map[string]string) error {
+	if err := r.self.checkNetwork(r.eng.CLI()); err != nil {
+		return err
+	}
+	return r.self.checkPaths(dirs, r.eng.CLI())
+}
