@@ -1,9 +1,7 @@
 package main_test
 
 import (
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,23 +17,10 @@ import (
 func TestDockerScripts(t *testing.T) {
 	bins := buildBinaries(t)
 	dockertest.BuildImages(t)
-	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/docker",
-		RequireExplicitExec: true,
-		Setup: func(e *testscript.Env) error {
-			e.Setenv("PATH", bins.dir+string(os.PathListSeparator)+e.Getenv("PATH"))
-			e.Setenv("SIMULATOR", bins.simulator)
-			e.Setenv("MONGOSTEP_CLEARML_ROOT", filepath.Join(e.WorkDir, "opt", "clearml"))
-			e.Setenv("MONGODSIM_FSYNC", "0")
-			work := e.WorkDir
-			e.Defer(func() {
-				removeContainersUnder(work)
-				killProcessesUnder(work)
-			})
-			return nil
-		},
-		Cmds: scriptCommands(),
-	})
+	testscript.Run(t, scriptParams(bins, "testdata/docker", func(work string) {
+		removeContainersUnder(work)
+		killProcessesUnder(work)
+	}))
 }
 
 // removeContainersUnder removes the containers a script left whose mongostep

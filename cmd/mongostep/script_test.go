@@ -71,9 +71,15 @@ type buildError struct {
 func (e *buildError) Error() string { return "go build " + e.pkg + ": " + e.err.Error() + "\n" + e.out }
 
 func TestScripts(t *testing.T) {
-	bins := buildBinaries(t)
-	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
+	testscript.Run(t, scriptParams(buildBinaries(t), "testdata/script", killProcessesUnder))
+}
+
+// scriptParams sets every script up alike: the built mongostep first on
+// PATH, the simulator's path, a ClearML root inside the script's folder, and
+// cleanup of whatever a killed run left behind.
+func scriptParams(bins binaries, dir string, cleanup func(work string)) testscript.Params {
+	return testscript.Params{
+		Dir:                 dir,
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("PATH", bins.dir+string(os.PathListSeparator)+e.Getenv("PATH"))
@@ -81,11 +87,11 @@ func TestScripts(t *testing.T) {
 			e.Setenv("MONGOSTEP_CLEARML_ROOT", filepath.Join(e.WorkDir, "opt", "clearml"))
 			e.Setenv("MONGODSIM_FSYNC", "0")
 			work := e.WorkDir
-			e.Defer(func() { killProcessesUnder(work) })
+			e.Defer(func() { cleanup(work) })
 			return nil
 		},
 		Cmds: scriptCommands(),
-	})
+	}
 }
 
 func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {

@@ -7,6 +7,8 @@ package inventory
 
 import (
 	"fmt"
+
+	"go.mongodb.org/mongo-driver/bson"
 	"sort"
 	"strings"
 	"time"
@@ -121,4 +123,17 @@ func unionKeys(a, b map[string]Collection) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// CanonicalJSON renders collection options or an index spec as relaxed
+// extended JSON, so that the same BSON always compares equal as a string.
+func CanonicalJSON(raw []byte) string {
+	if len(raw) == 0 {
+		return "{}"
+	}
+	b, err := bson.MarshalExtJSON(bson.Raw(raw), true, false)
+	if err != nil {
+		return bson.Raw(raw).String()
+	}
+	return string(b)
 }

@@ -42,10 +42,10 @@ func (d *DBPath) Inventory() (*inventory.Inventory, error) {
 }
 
 func (d *DBPath) inventoryCollection(c Collection) (inventory.Collection, error) {
-	out := inventory.Collection{Name: c.Name, Type: "collection", Options: canonicalJSON(c.Options)}
+	out := inventory.Collection{Name: c.Name, Type: "collection", Options: inventory.CanonicalJSON(c.Options)}
 	for _, ix := range c.Indexes {
 		if ix.Ready {
-			out.Indexes = append(out.Indexes, canonicalJSON(ix.Spec))
+			out.Indexes = append(out.Indexes, inventory.CanonicalJSON(ix.Spec))
 		}
 	}
 	sort.Strings(out.Indexes)
@@ -71,15 +71,4 @@ func (d *DBPath) inventoryCollection(c Collection) (inventory.Collection, error)
 func isFCVDocument(doc []byte) bool {
 	id, ok := bson.Raw(doc).Lookup("_id").StringValueOK()
 	return ok && id == "featureCompatibilityVersion"
-}
-
-func canonicalJSON(raw bson.Raw) string {
-	if len(raw) == 0 {
-		return "{}"
-	}
-	b, err := bson.MarshalExtJSON(raw, true, false)
-	if err != nil {
-		return raw.String()
-	}
-	return string(b)
 }

@@ -80,7 +80,7 @@ func (c *Client) collection(ctx context.Context, db string, info collInfo) (inve
 	if typ == "" {
 		typ = "collection" // 3.6 and older omit the type
 	}
-	out := inventory.Collection{Name: info.Name, Type: typ, Options: canonical(info.Options)}
+	out := inventory.Collection{Name: info.Name, Type: typ, Options: inventory.CanonicalJSON(info.Options)}
 	if typ != "collection" {
 		return out, nil // views and time-series views: their data lives in other collections
 	}
@@ -131,21 +131,10 @@ func (c *Client) indexes(ctx context.Context, db, coll string) ([]string, error)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, canonical(raw))
+		out = append(out, inventory.CanonicalJSON(raw))
 	}
 	sort.Strings(out)
 	return out, nil
-}
-
-func canonical(raw bson.Raw) string {
-	if len(raw) == 0 {
-		return "{}"
-	}
-	b, err := bson.MarshalExtJSON(raw, true, false)
-	if err != nil {
-		return raw.String()
-	}
-	return string(b)
 }
 
 func isFCVDoc(doc bson.Raw) bool {

@@ -17,6 +17,7 @@ type Index struct {
 	Fields []string
 	Unique bool
 	Sparse bool
+	Ident  string // WiredTiger table written for it ("" until a checkpoint names it)
 }
 
 // Collection holds a collection's catalog entry and its documents in natural (insertion) order.
@@ -29,6 +30,17 @@ type Collection struct {
 	size     int64
 	ids      map[string]int             // _id key -> position in docs
 	uniq     map[string]map[string]bool // unique index name -> keys present
+
+	// Where the checkpoints put it (see wtcheckpoint.go). Assigned by the first checkpoint that
+	// sees the collection and kept in the state file.
+	Ident     string // WiredTiger table of the documents, e.g. "collection-2-7208817034913436787"
+	CatalogID int64  // RecordId of its _mdb_catalog entry
+	// CatalogMajor is the major whose _mdb_catalog entry layout the entry has: the binary that
+	// first checkpointed it after it was created or changed ("" = changed since).
+	CatalogMajor string
+
+	seq     uint64 // creation order in this process (loaded collections in file order)
+	version uint64 // bumped on every document change: a checkpoint rewrites changed tables only
 }
 
 func newIndex(spec bson.Raw) *Index {
@@ -102,6 +114,7 @@ func (c *Collection) Insert(doc bson.Raw, emptyKeyNames bool) error {
 	c.ids[idk] = len(c.docs)
 	c.docs = append(c.docs, doc)
 	c.size += int64(len(doc))
+	c.version++
 	return nil
 }
 
@@ -123,6 +136,7 @@ func (c *Collection) AddIndex(spec bson.Raw, emptyKeyNames bool) error {
 		c.uniq[ix.Name] = seen
 	}
 	c.Indexes = append(c.Indexes, ix)
+	c.CatalogMajor = ""
 	return nil
 }
 
@@ -138,6 +152,7 @@ func (c *Collection) IndexByName(name string) *Index {
 
 func (c *Collection) replaceOrAppend(doc bson.Raw) {
 	k := valueKey(doc.Lookup("_id"))
+	c.version++
 	if i, ok := c.ids[k]; ok {
 		c.size += int64(len(doc) - len(c.docs[i]))
 		c.docs[i] = doc
@@ -156,6 +171,7 @@ func (c *Collection) deleteByID(id string) {
 	}
 	c.size -= int64(len(c.docs[i]))
 	c.docs = append(c.docs[:i:i], c.docs[i+1:]...)
+	c.version++
 	c.rebuildKeys()
 }
 

@@ -1,7 +1,9 @@
 // Package mongodsim is a TEST DOUBLE: a program that behaves like `mongod` of a chosen version
 // (3.4 to 9.0) as far as mongostep can see — command line, start-up checks and exit codes, log
 // lines, files in the dbpath, the wire protocol and the commands mongostep and the official Go
-// driver use. It is not MongoDB and stores data in its own format. Only tests may use it: it
+// driver use. It is not MongoDB: it keeps its data in its own state file (mongodsim.state) and,
+// at each checkpoint, also writes it as real WiredTiger files (WiredTiger.wt, _mdb_catalog.wt,
+// sizeStorer.wt, collection-*.wt, ...) for offline readers. Only tests may use it: it
 // must never be imported by cmd/mongostep or by non-test code of other packages (tests use it
 // through internal/mongodsim/simtest, which builds cmd/mongodsim).
 //

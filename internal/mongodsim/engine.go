@@ -3,6 +3,7 @@ package mongodsim
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // openEngine is steps 3-5: storage.bson and engine choice, fresh initialisation, loading the
@@ -66,6 +67,10 @@ func (r *runner) loadOrInit(storageBSONFound bool) *startupExit {
 		}
 		r.state = NewState()
 		if err := r.state.Save(dbpath); err != nil { // a crash from here on still leaves readable data
+			return r.uncaught("InternalError: "+err.Error(), true)
+		}
+		// WiredTiger writes its metadata and turtle as it creates the database.
+		if err := r.checkpoint(time.Now()); err != nil {
 			return r.uncaught("InternalError: "+err.Error(), true)
 		}
 		return nil

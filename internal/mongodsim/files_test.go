@@ -5,15 +5,16 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"github.com/mongostep/mongostep/internal/mdbfiles"
 	"github.com/mongostep/mongostep/internal/mongodsim/simtest"
 )
 
@@ -46,12 +47,7 @@ func TestFilesWritten(t *testing.T) {
 	if len(logs) != 1 {
 		t.Fatalf("journal %v", logs)
 	}
-	_ = filepath.WalkDir(db, func(p string, d fs.DirEntry, err error) error {
-		if strings.HasSuffix(p, ".wt") {
-			t.Errorf("the simulator wrote %s", p)
-		}
-		return err
-	})
+	checkTableFiles(t, db)
 	files := metricsFiles(t, db)
 	if len(files) != 3 {
 		t.Fatalf("one metrics file per start, got %v", files)
@@ -96,5 +92,31 @@ func checkFTDC(t *testing.T, path string) {
 	}
 	if err := bson.Raw(plain[:binary.LittleEndian.Uint32(plain)]).Validate(); err != nil {
 		t.Fatalf("metric chunk reference document: %v", err)
+	}
+}
+
+// checkTableFiles: a 6.0 dbpath with only the server's own collections holds the metadata, the
+// history store, the catalog, the size storer, and one table per collection and per index.
+func checkTableFiles(t *testing.T, db string) {
+	t.Helper()
+	wt, _ := filepath.Glob(filepath.Join(db, "*.wt"))
+	var names []string
+	for _, p := range wt {
+		n := filepath.Base(p)
+		n = regexp.MustCompile(`^(collection|index)-\d+-(-?\d+)\.wt$`).ReplaceAllString(n, "$1-N-R.wt")
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	want := "WiredTiger.wt WiredTigerHS.wt _mdb_catalog.wt collection-N-R.wt collection-N-R.wt index-N-R.wt index-N-R.wt sizeStorer.wt"
+	if got := strings.Join(names, " "); got != want {
+		t.Fatalf("table files %s, want %s", got, want)
+	}
+	d, err := mdbfiles.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := d.ScanAll()
+	if err != nil || len(st) != 2 || st["local.startup_log"].Count != 3 || st["admin.system.version"].Count != 1 {
+		t.Fatalf("collections read from the files: %v %v", st, err)
 	}
 }

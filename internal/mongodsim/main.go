@@ -83,6 +83,7 @@ type runner struct {
 	state        *State
 	createFCV    bool
 	logNum       int
+	ckpt         *checkpointer
 	srv          *server
 	reqID        atomic.Int32
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/bsontype"
@@ -144,6 +145,10 @@ func cmdSetFCV(c *cmdCtx) (bson.D, error) {
 	r.state.SetFCVDocument(plan.final, r.newCollectionsGetUUID())
 	if err := r.persist(); err != nil {
 		return nil, err
+	}
+	if err := r.checkpoint(time.Now()); err != nil {
+		r.log.Log(Entry{Sev: 'E', Comp: "STORAGE", ID: 90000012, Msg: "mongodsim: checkpoint after setFeatureCompatibilityVersion failed", Attr: bsonAttr("error", err.Error())})
+		return nil, errf(1, "mongodsim: the featureCompatibilityVersion change is saved, but writing the WiredTiger checkpoint failed: %v", err)
 	}
 	return bson.D{}, nil
 }

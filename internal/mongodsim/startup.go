@@ -146,7 +146,7 @@ func (r *runner) writeStartupFiles() *startupExit {
 		logNum, err := writeJournal(r.opts.DBPath, r.bin.Release.WTLogVersion)
 		if err == nil {
 			r.logNum = logNum
-			err = writeTurtle(r.opts.DBPath, r.bin.Release.WT, logNum, now)
+			err = r.checkpoint(now)
 		}
 		if err != nil {
 			return r.uncaught("InternalError: "+err.Error(), true)
@@ -163,6 +163,18 @@ func (r *runner) writeStartupFiles() *startupExit {
 		}
 	}
 	return nil
+}
+
+// checkpoint writes the data as WiredTiger files (wtcheckpoint.go): at the end of a successful
+// start-up, after setFeatureCompatibilityVersion and at a clean exit; not on every write.
+func (r *runner) checkpoint(now time.Time) error {
+	if r.engine != "wiredTiger" || r.state == nil {
+		return nil
+	}
+	if r.ckpt == nil {
+		r.ckpt = newCheckpointer(r.opts.DBPath, r.bin.Release)
+	}
+	return r.ckpt.checkpoint(r.state, max(r.logNum, 1), now)
 }
 
 func (r *runner) appendStartupLog(now time.Time) {
@@ -183,16 +195,14 @@ func (r *runner) appendStartupLog(now time.Time) {
 	_ = col.Insert(doc, false) // a same-millisecond duplicate start is simply not recorded
 }
 
-// closeEngine is the engine half of a clean exit: final checkpoint (turtle rewritten by this
-// library) and mongod.lock emptied. Only when the engine was opened.
+// closeEngine is the engine half of a clean exit: final checkpoint (data files and turtle
+// written by this library) and mongod.lock emptied. Only when the engine was opened.
 func (r *runner) closeEngine() {
 	if r.lock == nil || !r.engineOpened {
 		return
 	}
-	if r.engine == "wiredTiger" {
-		if err := writeTurtle(r.opts.DBPath, r.bin.Release.WT, max(r.logNum, 1), time.Now()); err != nil {
-			r.log.Log(Entry{Sev: 'E', Comp: "STORAGE", ID: 90000006, Msg: "mongodsim: final checkpoint failed", Attr: bsonAttr("error", err.Error())})
-		}
+	if err := r.checkpoint(time.Now()); err != nil {
+		r.log.Log(Entry{Sev: 'E', Comp: "STORAGE", ID: 90000006, Msg: "mongodsim: final checkpoint failed", Attr: bsonAttr("error", err.Error())})
 	}
 	if r.bin.JSONLog() {
 		r.log.Info("STORAGE", 22279, "shutdown: removing fs lock...")

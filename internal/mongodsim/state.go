@@ -15,6 +15,10 @@ type State struct {
 	// LastVersion is the full version of the binary that last started successfully on the data.
 	LastVersion string
 	colls       map[string]*Collection
+
+	// featureDocID is the RecordId of the _mdb_catalog feature document (3.4-5.0), 0 if none.
+	featureDocID int64
+	seq          uint64 // creation counter (Collection.seq)
 }
 
 // NewState returns an empty data set.
@@ -75,6 +79,7 @@ func (s *State) AssignUUIDs() {
 	for _, c := range s.colls {
 		if c.UUID == nil {
 			c.UUID = newUUID()
+			c.CatalogMajor = ""
 		}
 	}
 }
@@ -82,7 +87,10 @@ func (s *State) AssignUUIDs() {
 // StripUUIDs removes all collection UUIDs (3.6's setFCV "3.4"; also for building 3.4-era test data).
 func (s *State) StripUUIDs() {
 	for _, c := range s.colls {
-		c.UUID = nil
+		if c.UUID != nil {
+			c.UUID = nil
+			c.CatalogMajor = ""
+		}
 	}
 }
 
@@ -91,7 +99,8 @@ func (s *State) CreateCollection(db, name string, options bson.Raw, withUUID boo
 	if options == nil {
 		options = mustMarshal(bson.D{})
 	}
-	c := &Collection{DB: db, Name: name, Options: options, ids: map[string]int{}, uniq: map[string]map[string]bool{}}
+	s.seq++
+	c := &Collection{DB: db, Name: name, Options: options, ids: map[string]int{}, uniq: map[string]map[string]bool{}, seq: s.seq}
 	if withUUID {
 		c.UUID = newUUID()
 	}

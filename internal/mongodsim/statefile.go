@@ -14,9 +14,12 @@ import (
 
 // StateFileName holds the simulated data in the dbpath. Format: a stream of BSON documents:
 //
-//	{mongodsimState: 1, lastVersion, collections: N}
-//	N times: {db, name, uuid?: BinData(4), options, indexes: [...], count: K} then K raw documents
+//	{mongodsimState: 1, lastVersion, collections: N, featureDocId?}
+//	N times: {db, name, uuid?: BinData(4), options, indexes: [...], count: K,
+//	          ident?, catalogId?, catalogMajor?, idxIdents?: {name: ident}} then K raw documents
 //	{mongodsimStateEnd: N}
+//
+// The optional fields say where the WiredTiger checkpoints put the data (wtcheckpoint.go).
 //
 // Documents are kept byte for byte. The file is replaced atomically (tmp + fsync + rename).
 const StateFileName = "mongodsim.state"
@@ -72,6 +75,7 @@ func decodeState(buf []byte) (*State, error) {
 	}
 	s := NewState()
 	s.LastVersion, _ = hdr.Lookup("lastVersion").StringValueOK()
+	s.featureDocID, _ = hdr.Lookup("featureDocId").AsInt64OK()
 	n, _ := hdr.Lookup("collections").AsInt64OK()
 	for i := int64(0); i < n; i++ {
 		if err := decodeCollection(r, s); err != nil {
@@ -109,6 +113,7 @@ func decodeCollection(r *docReader, s *State) error {
 			}
 		}
 	}
+	decodePlacement(meta, c)
 	count, _ := meta.Lookup("count").AsInt64OK()
 	c.docs = make([]bson.Raw, 0, count)
 	for j := int64(0); j < count; j++ {
@@ -122,13 +127,50 @@ func decodeCollection(r *docReader, s *State) error {
 	return nil
 }
 
+// decodePlacement reads where the checkpoints put the collection.
+func decodePlacement(meta bson.Raw, c *Collection) {
+	c.Ident, _ = meta.Lookup("ident").StringValueOK()
+	c.CatalogID, _ = meta.Lookup("catalogId").AsInt64OK()
+	c.CatalogMajor, _ = meta.Lookup("catalogMajor").StringValueOK()
+	idents, _ := meta.Lookup("idxIdents").DocumentOK()
+	for _, ix := range c.Indexes {
+		ix.Ident, _ = idents.Lookup(ix.Name).StringValueOK()
+	}
+}
+
+func encodePlacement(meta bson.D, c *Collection) bson.D {
+	if c.Ident != "" {
+		meta = append(meta, bson.E{Key: "ident", Value: c.Ident})
+	}
+	if c.CatalogID != 0 {
+		meta = append(meta, bson.E{Key: "catalogId", Value: c.CatalogID})
+	}
+	if c.CatalogMajor != "" {
+		meta = append(meta, bson.E{Key: "catalogMajor", Value: c.CatalogMajor})
+	}
+	idents := bson.D{}
+	for _, ix := range c.Indexes {
+		if ix.Ident != "" {
+			idents = append(idents, bson.E{Key: ix.Name, Value: ix.Ident})
+		}
+	}
+	if len(idents) > 0 {
+		meta = append(meta, bson.E{Key: "idxIdents", Value: idents})
+	}
+	return meta
+}
+
 // Save writes the state atomically to dbpath/StateFileName.
 func (s *State) Save(dbpath string) error {
 	path := filepath.Join(dbpath, StateFileName)
 	return writeFileAtomic(path, func(w *bufio.Writer) error {
 		colls := s.Collections()
-		if _, err := w.Write(mustMarshal(bson.D{{Key: "mongodsimState", Value: int32(stateFormat)},
-			{Key: "lastVersion", Value: s.LastVersion}, {Key: "collections", Value: int64(len(colls))}})); err != nil {
+		hdr := bson.D{{Key: "mongodsimState", Value: int32(stateFormat)},
+			{Key: "lastVersion", Value: s.LastVersion}, {Key: "collections", Value: int64(len(colls))}}
+		if s.featureDocID != 0 {
+			hdr = append(hdr, bson.E{Key: "featureDocId", Value: s.featureDocID})
+		}
+		if _, err := w.Write(mustMarshal(hdr)); err != nil {
 			return err
 		}
 		for _, c := range colls {
@@ -152,6 +194,7 @@ func encodeCollection(w *bufio.Writer, c *Collection) error {
 	}
 	meta = append(meta, bson.E{Key: "options", Value: c.Options}, bson.E{Key: "indexes", Value: specs},
 		bson.E{Key: "count", Value: int64(len(c.docs))})
+	meta = encodePlacement(meta, c)
 	if _, err := w.Write(mustMarshal(meta)); err != nil {
 		return err
 	}

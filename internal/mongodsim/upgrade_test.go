@@ -16,7 +16,8 @@ import (
 )
 
 // TestUpgradeChain walks ClearML-like data from 3.4 to 9.0 one major at a time (stop, swap
-// binary, start, setFCV, verify) and checks the confirm rules, UUIDs, FTDC and turtle on the way.
+// binary, start, setFCV, verify) and checks the confirm rules, UUIDs, FTDC, turtle and the
+// data files on the way.
 func TestUpgradeChain(t *testing.T) {
 	dirs := install(t)
 	db := newDBPath(t)
@@ -99,6 +100,7 @@ func TestUpgradeChain(t *testing.T) {
 		if lockContent(t, db) != "" {
 			t.Fatalf("mongod.lock not empty after a clean stop of %s", step.major)
 		}
+		checkFilesDataset(t, db, ds, nil) // the WiredTiger files read offline as the same data
 	}
 	turtle, _ := os.ReadFile(filepath.Join(db, "WiredTiger.turtle"))
 	mustContain(t, "turtle", string(turtle), "WiredTiger 12.0.0", "major=12,minor=0,patch=0", "file:WiredTiger.wt", "checkpoint=(")

@@ -7,13 +7,11 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
 )
 
-// WiredTiger-like files the simulator writes (never *.wt files).
+// WiredTiger files the simulator writes besides the tables (wtcheckpoint.go).
 const (
 	TurtleName     = "WiredTiger.turtle"
 	WTMarkerName   = "WiredTiger"
@@ -80,45 +78,15 @@ func readTurtleVersion(dbpath string) (v WTVersion, found bool, err error) {
 	return v, true, fmt.Errorf("parse %s: no \"WiredTiger version\" entry", path)
 }
 
-var checkpointOrderRE = regexp.MustCompile(`WiredTigerCheckpoint\.(\d+)=`)
-
-// writeTurtle rewrites WiredTiger.turtle for a checkpoint taken by library wt.
-func writeTurtle(dbpath string, wt WTVersion, logFile int, now time.Time) error {
-	path := filepath.Join(dbpath, TurtleName)
-	order := 1
-	if old, err := os.ReadFile(path); err == nil {
-		if m := checkpointOrderRE.FindSubmatch(old); m != nil {
-			n, _ := strconv.Atoi(string(m[1]))
-			order = n + 1
-		}
-	}
-	meta := turtleMetadata(wt, order, logFile, now)
+// writeTurtle replaces WiredTiger.turtle atomically: the switch to a new checkpoint, whose
+// WiredTiger.wt configuration (checkpoint included) is metaConfig, taken by library wt.
+func writeTurtle(dbpath string, wt WTVersion, metaConfig string) error {
 	content := fmt.Sprintf("WiredTiger version string\n%s\nWiredTiger version\nmajor=%d,minor=%d,patch=%d\nfile:WiredTiger.wt\n%s\n",
-		wt.String(), wt.Major, wt.Minor, wt.Patch, meta)
-	return writeFileAtomic(path, func(w *bufio.Writer) error {
+		wt.String(), wt.Major, wt.Minor, wt.Patch, metaConfig)
+	return writeFileAtomic(filepath.Join(dbpath, TurtleName), func(w *bufio.Writer) error {
 		_, err := w.WriteString(content)
 		return err
 	})
-}
-
-func turtleMetadata(wt WTVersion, order, logFile int, now time.Time) string {
-	base := "access_pattern_hint=none,allocation_size=4KB,app_metadata=,block_allocation=best,block_compressor=," +
-		"cache_resident=false,checksum=on,collator=,columns=,dictionary=0,encryption=(keyid=,name=),format=btree," +
-		"huffman_key=,huffman_value=,id=0,ignore_in_memory_cache_size=false,internal_item_max=0,internal_key_max=0," +
-		"internal_key_truncate=true,internal_page_max=4KB,key_format=S,key_gap=10,leaf_item_max=0,leaf_key_max=0," +
-		"leaf_page_max=32KB,leaf_value_max=0,log=(enabled=true),memory_page_image_max=0,memory_page_max=5MB," +
-		"os_cache_dirty_max=0,os_cache_max=0,prefix_compression=false,prefix_compression_min=4,split_deepen_min_child=0," +
-		"split_deepen_per_child=0,split_pct=90,value_format=S,version=(major=1,minor=1)"
-	addr := fmt.Sprintf("01%02x81e4%08x%08x808080e2efc0e22fc0", order%256, uint32(now.Unix()), uint32(order)*2654435761)
-	ckpt := fmt.Sprintf("checkpoint=(WiredTigerCheckpoint.%d=(addr=\"%s\",order=%d,time=%d,size=24576,write_gen=%d))",
-		order, addr, order, now.Unix(), order*3)
-	if wt.Major >= 10 {
-		ckpt = fmt.Sprintf("checkpoint=(WiredTigerCheckpoint.%d=(addr=\"%s\",order=%d,time=%d,size=24576,"+
-			"newest_start_durable_ts=0,oldest_start_ts=0,newest_txn=%d,newest_stop_durable_ts=0,newest_stop_ts=-1,"+
-			"newest_stop_txn=-11,prepare=0,write_gen=%d,run_write_gen=1)),checkpoint_backup_info=",
-			order, addr, order, now.Unix(), order*2, order*3)
-	}
-	return fmt.Sprintf("%s,%s,checkpoint_lsn=(%d,%d)", base, ckpt, logFile, wtLogAlign)
 }
 
 // writeJournal replaces journal/WiredTigerLog.* with one new log file whose first record is

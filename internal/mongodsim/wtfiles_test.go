@@ -16,11 +16,13 @@ func TestTurtleAndJournal(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("journal %d %v", n, err)
 	}
-	if err := writeTurtle(dir, wt, n, time.Unix(1700000000, 0)); err != nil {
-		t.Fatal(err)
-	}
-	if err := writeTurtle(dir, wt, n, time.Unix(1700000001, 0)); err != nil {
-		t.Fatal(err)
+	rel, _ := LookupRelease("6.0")
+	rel.WT = wt
+	ck := newCheckpointer(dir, rel)
+	for i := 0; i < 2; i++ {
+		if err := ck.checkpoint(NewState(), n, time.Unix(1700000000+int64(i), 0)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, TurtleName))
 	lines := strings.Split(string(b), "\n")

@@ -148,7 +148,7 @@ func (in *instance) watch() {
 		in.appendLog("mongostep: the engine reports the container was killed for lack of memory (OOM)")
 	}
 	e.LockEmpty = lockEmpty(in.spec.DBPath)
-	e.LogTail = tail(in.spec.LogPath, 12)
+	e.LogTail = runtime.LogTail(in.spec.LogPath, 12)
 	in.mu.Lock()
 	in.exit = e
 	in.mu.Unlock()

@@ -83,7 +83,7 @@ func (r *Runtime) inspectSelf(ctx context.Context, id, wantHostname string) *sel
 
 var (
 	// /var/lib/docker/containers/<id>/hostname, .../overlay-containers/<id>/userdata/hosts
-	mountinfoID = regexp.MustCompile(`/containers/([0-9a-f]{64})/`)
+	mountinfoID = regexp.MustCompile(`containers/([0-9a-f]{64})/`)
 	// cgroup v1: 4:memory:/docker/<id>; systemd: docker-<id>.scope, libpod-<id>.scope
 	cgroupID = regexp.MustCompile(`(?:/docker/|/libpod-|docker-|libpod-)([0-9a-f]{64})`)
 	// Podman's /run/.containerenv: id="<id>"
@@ -179,9 +179,9 @@ func (e *MountError) Error() string {
 	return b.String()
 }
 
-// checkPaths checks each folder (and the parent it will be created in, when
-// it does not exist yet) against the container's mounts. dirs maps each
-// folder to the one to suggest mounting when it is not mounted.
+// checkPaths checks each folder against the container's mounts. dirs maps
+// each folder to the one to suggest mounting when it is not mounted at all.
+// A nil container (not running in one) passes.
 func (sc *selfContainer) checkPaths(dirs map[string]string, cli string) error {
 	if sc == nil {
 		return nil

@@ -1,14 +1,12 @@
 package local
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -64,7 +62,7 @@ func (in *instance) wait() {
 	}
 	st, err := os.Stat(filepath.Join(in.spec.DBPath, "mongod.lock"))
 	e.LockEmpty = err == nil && st.Size() == 0
-	e.LogTail = tail(in.spec.LogPath, 12)
+	e.LogTail = runtime.LogTail(in.spec.LogPath, 12)
 	in.mu.Lock()
 	in.exit = e
 	in.mu.Unlock()
@@ -123,26 +121,4 @@ func (in *instance) exitError(during string) error {
 		return nil
 	}
 	return &runtime.ExitError{Version: in.spec.Version, What: in.Describe(), Exit: e, During: during}
-}
-
-// tail returns the last n lines of a file.
-func tail(path string, n int) []string {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > 256<<10 {
-		_, _ = f.Seek(st.Size()-256<<10, 0)
-	}
-	var lines []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
-		if len(lines) > n {
-			lines = lines[1:]
-		}
-	}
-	return lines
 }

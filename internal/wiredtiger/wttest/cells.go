@@ -95,8 +95,9 @@ const (
 )
 
 // keyCell builds a leaf or internal key cell with an optional prefix count.
-func keyCell(prefix int, data []byte) []byte {
-	var b []byte
+func keyCell(prefix int, data []byte) []byte { return appendKeyCell(nil, prefix, data) }
+
+func appendKeyCell(b []byte, prefix int, data []byte) []byte {
 	switch {
 	case len(data) <= 63 && prefix == 0:
 		b = append(b, byte(len(data))<<2|cellKeyShort)
@@ -111,14 +112,16 @@ func keyCell(prefix int, data []byte) []byte {
 }
 
 // valueCell builds a value cell, with a time window when tw is set.
-func valueCell(data []byte, tw *TW) []byte {
+func valueCell(data []byte, tw *TW) []byte { return appendValueCell(nil, data, tw) }
+
+func appendValueCell(b []byte, data []byte, tw *TW) []byte {
 	if tw.empty() {
 		if len(data) <= 63 {
-			return append([]byte{byte(len(data))<<2 | cellValueShort}, data...)
+			return append(append(b, byte(len(data))<<2|cellValueShort), data...)
 		}
-		return append(PackUint([]byte{cellValue}, uint64(len(data)-64)), data...)
+		return append(PackUint(append(b, cellValue), uint64(len(data)-64)), data...)
 	}
-	b := appendWindow([]byte{cellValue | cellSecondDesc}, tw)
+	b = appendWindow(append(b, cellValue|cellSecondDesc), tw)
 	b = PackUint(b, uint64(len(data)))
 	return append(b, data...)
 }

@@ -9,7 +9,7 @@ import (
 	"hash/crc32"
 	"os"
 
-	"github.com/klauspost/compress/snappy"
+	"github.com/klauspost/compress/s2"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -192,7 +192,7 @@ func DescBlock(allocSize int) []byte {
 	binary.LittleEndian.PutUint32(b[0:], 120897)
 	binary.LittleEndian.PutUint16(b[4:], 1)
 	binary.LittleEndian.PutUint16(b[6:], 0)
-	binary.LittleEndian.PutUint32(b[8:], crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli)))
+	binary.LittleEndian.PutUint32(b[8:], crc32.Checksum(b, castagnoli))
 	return b
 }
 
@@ -225,20 +225,27 @@ func (w *Writer) writeBlock(img []byte) ([]byte, error) {
 	}
 	alloc := w.spec.AllocSize
 	size := roundUp(len(out), alloc)
-	blk := make([]byte, size)
-	copy(blk, out)
+	off := w.Len()
+	w.buf.Write(out)
+	for pad := size - len(out); pad > 0; pad -= min(pad, len(zeroes)) {
+		w.buf.Write(zeroes[:min(pad, len(zeroes))])
+	}
+	blk := w.buf.Bytes()[off-w.base:]
 	binary.LittleEndian.PutUint32(blk[28:], uint32(size))
 	sum := 64
 	if !compressed || w.spec.DataChecksum {
 		blk[36] = 0x01
 		sum = size
 	}
-	cksum := crc32.Checksum(blk[:sum], crc32.MakeTable(crc32.Castagnoli))
+	cksum := crc32.Checksum(blk[:sum], castagnoli)
 	binary.LittleEndian.PutUint32(blk[32:], cksum)
-	off := w.Len()
-	w.buf.Write(blk)
 	return Addr(off, size, alloc, cksum), nil
 }
+
+var (
+	zeroes     [4096]byte
+	castagnoli = crc32.MakeTable(crc32.Castagnoli)
+)
 
 func roundUp(n, alloc int) int { return (n + alloc - 1) / alloc * alloc }
 
@@ -265,7 +272,7 @@ func (w *Writer) maybeCompress(img []byte) ([]byte, bool, error) {
 func compress(name string, src []byte) ([]byte, error) {
 	switch name {
 	case "snappy":
-		return lengthPrefix(snappy.Encode(nil, src)), nil
+		return lengthPrefix(s2.EncodeSnappy(nil, src)), nil
 	case "zstd":
 		enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
 		if err != nil {

@@ -1,4 +1,4 @@
-package docker
+package runtime
 
 import (
 	"bufio"
@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// tail returns the last n lines of a file (reading at most its last 256 KiB).
-func tail(path string, n int) []string {
+// LogTail returns the last n lines of a log file (reading at most its last
+// 256 KiB), for the message that explains how a mongod ended.
+func LogTail(path string, n int) []string {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil
