@@ -387,3 +387,48 @@ func TestCheckpointFillsEmptyTable(t *testing.T) {
 	}
 	checkFiles(t, dir, s)
 }
+
+// TestPlacementKeptAcrossProcesses: idents, catalog RecordIds, entry layouts and the feature
+// document survive the state file, so a later process writes to the same files.
+func TestPlacementKeptAcrossProcesses(t *testing.T) {
+	rel, _ := LookupRelease("4.2")
+	dir := t.TempDir()
+	s := releaseState(t, rel, 3)
+	if !assignPlacement(s, rel, newIdentSource(rel)) {
+		t.Fatal("nothing placed")
+	}
+	if err := s.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, _ := LookupRelease("6.0")
+	if assignPlacement(got, later, newIdentSource(later)) {
+		t.Fatal("a later process re-placed collections that were placed already")
+	}
+	if got.featureDocID != s.featureDocID || got.featureDocID == 0 {
+		t.Fatalf("feature document %d, want %d", got.featureDocID, s.featureDocID)
+	}
+	for _, c := range s.Collections() {
+		g := got.Collection(c.DB, c.Name)
+		if g.Ident != c.Ident || g.CatalogID != c.CatalogID || g.CatalogMajor != "4.2" {
+			t.Fatalf("%s: %s/%d/%s, want %s/%d/4.2", c.Name, g.Ident, g.CatalogID, g.CatalogMajor, c.Ident, c.CatalogID)
+		}
+		for i, ix := range c.Indexes {
+			if g.Indexes[i].Ident != ix.Ident || ix.Ident == "" {
+				t.Fatalf("%s index %s: ident %q, want %q", c.Name, ix.Name, g.Indexes[i].Ident, ix.Ident)
+			}
+		}
+	}
+	// A new index rewrites the entry: the next checkpoint gives it the later layout.
+	items := got.Collection("app", "items")
+	if err := items.AddIndex(mustMarshal(bson.D{{Key: "v", Value: int32(2)}, {Key: "key", Value: bson.D{{Key: "note", Value: 1}}},
+		{Key: "name", Value: "note_1"}}), false); err != nil {
+		t.Fatal(err)
+	}
+	if !assignPlacement(got, later, newIdentSource(later)) || items.CatalogMajor != "6.0" || items.Indexes[2].Ident == "" {
+		t.Fatalf("after createIndexes: layout %s, new index ident %q", items.CatalogMajor, items.Indexes[2].Ident)
+	}
+}
