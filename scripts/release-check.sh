@@ -39,6 +39,16 @@ if ! cmp -s dist/SHA256SUMS "$work/dist2/SHA256SUMS"; then
 fi
 echo "release-check: two builds in this tree: identical SHA256SUMS ($(wc -l <dist/SHA256SUMS) archives)"
 
+# The stamp: the binary for this machine reports the commit it was built from.
+bin="dist/build/$(go env GOOS)_$(go env GOARCH)/mongostep"
+if [ -x "$bin" ]; then
+	stamped=$("$bin" version --json)
+	for kv in "\"version\":\"$version\"" "\"commit\":\"$commit\"" "\"date\":\"$date\""; do
+		case "$stamped" in *"$kv"*) ;; *) echo "release-check: FAIL: $bin version --json lacks $kv: $stamped" >&2; exit 1 ;; esac
+	done
+	echo "release-check: $("$bin" --version)"
+fi
+
 # A copy elsewhere, with a cold build cache: other paths, nothing reused.
 mkdir -p "$work/elsewhere/src"
 tar --exclude=./dist --exclude=./bin --exclude=./.git -cf - . | tar -xf - -C "$work/elsewhere/src"

@@ -3,7 +3,6 @@ package migrate
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -110,7 +109,10 @@ func (r *run) loadVerification() error {
 		return err
 	}
 	if r.j.Verify.State == stateFailed {
-		return errors.New("verification failed earlier: " + r.j.Verify.Error)
+		return &Error{Kind: KindVerification,
+			What: "This migration's verification failed earlier, so its copy was never published: " + r.j.Verify.Error,
+			Fix: fmt.Sprintf("The source %s is untouched. Look into the inventories in %s; to try again from the start, delete that run folder (rm -rf %s).",
+				r.paths.Source, r.paths.RunDir, r.paths.RunDir)}
 	}
 	dbs, colls, docs := before.Totals()
 	diff := inventory.Diff(before, after)

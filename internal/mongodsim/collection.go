@@ -175,6 +175,17 @@ func (c *Collection) deleteByID(id string) {
 	c.rebuildKeys()
 }
 
+// dropLast removes the last document, as data loss would (the lose-document
+// failure switch).
+func (c *Collection) dropLast() {
+	if len(c.docs) == 0 {
+		return
+	}
+	c.docs = c.docs[:len(c.docs)-1]
+	c.version++
+	c.rebuildKeys()
+}
+
 // rebuildKeys recomputes the _id and unique-key maps from the documents.
 func (c *Collection) rebuildKeys() {
 	c.ids = make(map[string]int, len(c.docs))

@@ -17,11 +17,12 @@ const (
 	FailHangShutdown = "hang-shutdown" // ignore SIGTERM/SIGINT and the shutdown command
 	FailSlowStart    = "slow-start"    // =DUR: wait before listening
 	FailSlowShutdown = "slow-shutdown" // =DUR: wait before finishing a clean shutdown
+	FailLoseDocument = "lose-document" // at start-up, lose the last document of the first user collection
 )
 
 var failNeedsDuration = map[string]bool{
 	FailCrashStart: false, FailCrashSetFCV: false, FailHang: false, FailHangShutdown: false,
-	FailSlowStart: true, FailSlowShutdown: true,
+	FailSlowStart: true, FailSlowShutdown: true, FailLoseDocument: false,
 }
 
 // failures are the switches active for this binary's major.
@@ -42,7 +43,7 @@ func parseFailures(spec string, b Binary) (failures, error) {
 		name, arg, hasArg := strings.Cut(body, "=")
 		needsDur, known := failNeedsDuration[name]
 		if !known {
-			return f, fmt.Errorf("%s: unknown switch %q (known: crash-start, crash-setfcv, hang, hang-shutdown, slow-start=DUR, slow-shutdown=DUR)", EnvFail, name)
+			return f, fmt.Errorf("%s: unknown switch %q (known: crash-start, crash-setfcv, hang, hang-shutdown, slow-start=DUR, slow-shutdown=DUR, lose-document)", EnvFail, name)
 		}
 		if hasMajor {
 			if _, ok := fcvNum(major); !ok {

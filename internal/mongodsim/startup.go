@@ -138,6 +138,9 @@ func (r *runner) writeStartupFiles() *startupExit {
 		r.state.SetFCVDocument(bson.D{{Key: "version", Value: r.bin.LatestFCV()}}, r.newCollectionsGetUUID())
 	}
 	r.state.LastVersion = r.bin.Version.String()
+	if r.fail.has(FailLoseDocument) {
+		r.loseDocument()
+	}
 	r.appendStartupLog(now)
 	if err := r.state.Save(r.opts.DBPath); err != nil {
 		return r.uncaught("InternalError: "+err.Error(), true)
@@ -265,3 +268,16 @@ func (r *runner) logBanner() {
 
 // die kills the process by a signal (used for the kernel-6.19 SIGSEGV).
 func die(sig syscall.Signal) { dieBySignal(sig) }
+
+// loseDocument drops the last document of the first user collection that
+// has one: the data loss mongostep's verification must catch.
+func (r *runner) loseDocument() {
+	for _, c := range r.state.Collections() {
+		if c.DB == "admin" || c.DB == "local" || c.DB == "config" || c.Count() == 0 {
+			continue
+		}
+		c.dropLast()
+		r.log.Log(Entry{Sev: 'W', Comp: "STORAGE", ID: 90000020, Msg: "mongodsim: lose-document switch on, dropped the last document of " + nsOf(c.DB, c.Name)})
+		return
+	}
+}

@@ -31,7 +31,8 @@ type selfMount struct {
 // selfContainer is the container mongostep runs in.
 type selfContainer struct {
 	Name        string
-	NetworkMode string
+	NetworkMode string // "host" when it shares the host's network
+	PidMode     string // "host" when it shares the host's process IDs
 	Mounts      []selfMount
 }
 
@@ -74,6 +75,7 @@ func (r *Runtime) inspectSelf(ctx context.Context, id, wantHostname string) *sel
 	sc := &selfContainer{Name: strings.TrimPrefix(c.Name, "/")}
 	if c.HostConfig != nil {
 		sc.NetworkMode = string(c.HostConfig.NetworkMode)
+		sc.PidMode = string(c.HostConfig.PidMode)
 	}
 	for _, m := range c.Mounts {
 		sc.Mounts = append(sc.Mounts, selfMount{Type: string(m.Type), Source: m.Source, Destination: m.Destination})
@@ -109,13 +111,27 @@ func selfIDs(mountinfo, cgroup, containerenv []byte) []string {
 	return out
 }
 
-// checkNetwork refuses a container without the host's network: the step
-// containers publish mongod's port on the host's 127.0.0.1.
-func (sc *selfContainer) checkNetwork(cli string) error {
-	if sc == nil || sc.NetworkMode == "host" {
+// checkNamespaces refuses a container without the host's network and
+// process IDs: the step containers publish mongod's port on the host's
+// 127.0.0.1, and the PIDs in a mongod.lock and in mongostep's own run lock
+// are the host's.
+func (sc *selfContainer) checkNamespaces(cli string) error {
+	if sc == nil {
 		return nil
 	}
-	return fmt.Errorf("mongostep runs inside container %s, whose network is not the host's (network mode %q): each step's mongod publishes its port on the host's 127.0.0.1, which cannot be reached from there. Add --network host to the %s run command and run it again; nothing was changed", sc.Name, sc.NetworkMode, cli)
+	var why, flags []string
+	if sc.NetworkMode != "host" {
+		why = append(why, fmt.Sprintf("its network is not the host's (network mode %q), so it cannot reach the port each step's mongod publishes on the host's 127.0.0.1", sc.NetworkMode))
+		flags = append(flags, "--network host")
+	}
+	if sc.PidMode != "host" {
+		why = append(why, "it does not see the host's processes, so it cannot tell whether a mongod (or an earlier mongostep run) still uses the data")
+		flags = append(flags, "--pid host")
+	}
+	if len(flags) == 0 {
+		return nil
+	}
+	return fmt.Errorf("mongostep runs inside container %s: %s. Add %s to the %s run command and run it again; nothing was changed", sc.Name, strings.Join(why, "; and "), strings.Join(flags, " "), cli)
 }
 
 // mountOf is the mount that holds p inside the container (the one with the
@@ -156,7 +172,7 @@ func (sc *selfContainer) pathProblem(p, mountDir string) (problem, fix string) {
 	}
 	hostPath := path.Join(src, strings.TrimPrefix(p, dst))
 	return fmt.Sprintf("%s is the host's %s (mounted with -v %s:%s), so the engine would mount the host's %s instead", p, hostPath, src, dst, p),
-		fmt.Sprintf("-v %s:%s instead of -v %s:%s, and give mongostep the host's paths (%s)", src, src, src, dst, hostPath)
+		fmt.Sprintf("-v %s:%s instead of -v %s:%s (and name the data by its host path, under %s)", src, src, src, dst, src)
 }
 
 // MountError: mongostep runs in a container and a data folder is not
@@ -258,10 +274,11 @@ func runFolderParent(p string) string {
 	return filepath.Dir(p)
 }
 
-// checkSelf, when mongostep runs in a container, checks its network and
-// that dirs are mounted at the same path as on the host.
+// checkSelf, when mongostep runs in a container, checks that it shares the
+// host's network and PIDs, and that dirs are mounted at the same path as on
+// the host.
 func (r *Runtime) checkSelf(dirs map[string]string) error {
-	if err := r.self.checkNetwork(r.eng.CLI()); err != nil {
+	if err := r.self.checkNamespaces(r.eng.CLI()); err != nil {
 		return err
 	}
 	return r.self.checkPaths(dirs, r.eng.CLI())

@@ -45,7 +45,7 @@ func TestSelfIDs(t *testing.T) {
 }
 
 func clearMLSelf(mounts ...selfMount) *selfContainer {
-	return &selfContainer{Name: "mongostep-tool", NetworkMode: "host", Mounts: append([]selfMount{
+	return &selfContainer{Name: "mongostep-tool", NetworkMode: "host", PidMode: "host", Mounts: append([]selfMount{
 		{Type: "bind", Source: "/var/run/docker.sock", Destination: "/var/run/docker.sock"},
 	}, mounts...)}
 }
@@ -88,19 +88,21 @@ func TestCheckPathsNotMounted(t *testing.T) {
 
 func TestCheckPathsMountedElsewhere(t *testing.T) {
 	sc := clearMLSelf(selfMount{Type: "bind", Source: "/srv/clearml", Destination: "/opt/clearml"})
-	err := sc.checkPaths(stepDirs("/opt/clearml/data/mongo_4.mongostep-4.4/data/db", ""), "podman")
+	err := sc.checkPaths(stepDirs("/opt/clearml/data/mongo_4.mongostep-4.4/data/db", "/opt/clearml/data/mongo_4.mongostep-4.4/data/configdb"), "podman")
 	if err == nil {
 		t.Fatal("a mount at another path accepted")
 	}
 	msg := err.Error()
 	for _, want := range []string{
 		"/opt/clearml/data/mongo_4.mongostep-4.4/data/db is the host's /srv/clearml/data/mongo_4.mongostep-4.4/data/db (mounted with -v /srv/clearml:/opt/clearml)",
-		"add -v /srv/clearml:/srv/clearml instead of -v /srv/clearml:/opt/clearml",
-		"the podman run command",
+		"add -v /srv/clearml:/srv/clearml instead of -v /srv/clearml:/opt/clearml (and name the data by its host path, under /srv/clearml) to the podman run command",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
 		}
+	}
+	if strings.Count(msg, "Fix:") != 1 || strings.Count(msg, "instead of") != 1 {
+		t.Errorf("one fix expected for two folders under the same mount:\n%s", msg)
 	}
 }
 
@@ -121,18 +123,28 @@ func TestCheckPathsLongestMountWins(t *testing.T) {
 	}
 }
 
-func TestCheckNetwork(t *testing.T) {
+func TestCheckNamespaces(t *testing.T) {
 	sc := clearMLSelf()
-	if err := sc.checkNetwork("docker"); err != nil {
-		t.Fatalf("host network refused: %v", err)
+	if err := sc.checkNamespaces("docker"); err != nil {
+		t.Fatalf("host network and PIDs refused: %v", err)
 	}
 	sc.NetworkMode = "bridge"
-	err := sc.checkNetwork("docker")
-	if err == nil || !strings.Contains(err.Error(), "Add --network host to the docker run command") {
+	err := sc.checkNamespaces("docker")
+	if err == nil || !strings.Contains(err.Error(), "Add --network host to the docker run command") || strings.Contains(err.Error(), "--pid") {
 		t.Fatalf("bridge network: %v", err)
 	}
+	sc.PidMode = ""
+	err = sc.checkNamespaces("podman")
+	if err == nil || !strings.Contains(err.Error(), "Add --network host --pid host to the podman run command") {
+		t.Fatalf("bridge network, own PIDs: %v", err)
+	}
+	sc.NetworkMode = "host"
+	err = sc.checkNamespaces("docker")
+	if err == nil || !strings.Contains(err.Error(), "Add --pid host to the docker run command") || !strings.Contains(err.Error(), "host's processes") {
+		t.Fatalf("own PIDs: %v", err)
+	}
 	var none *selfContainer
-	if err := none.checkNetwork("docker"); err != nil {
+	if err := none.checkNamespaces("docker"); err != nil {
 		t.Fatalf("not in a container: %v", err)
 	}
 }

@@ -87,7 +87,7 @@ func TestEveryFlagHasItsPage(t *testing.T) {
 				return
 			}
 			checked++
-			if roff := `\-\-` + strings.ReplaceAll(f.Name, "-", `\-`); !strings.Contains(string(b), roff) {
+			if roff := `\fB--` + f.Name + `\fP`; !strings.Contains(string(b), roff) {
 				t.Errorf("%s does not document --%s", page, f.Name)
 			}
 		})

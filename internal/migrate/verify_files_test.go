@@ -1,0 +1,51 @@
+package migrate
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const fixtures = "../../../shared/fixtures/dbpaths"
+
+// copyTree copies a fixture with cp -a (test set-up only).
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	if out, err := exec.Command("cp", "-a", src, dst).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+}
+
+func filesRun(t *testing.T, source, work string) *run {
+	return &run{paths: Paths{Source: source, Work: work}, j: &Journal{Layout: "dbpath"}}
+}
+
+func TestFilesCheckAgreesAndDisagrees(t *testing.T) {
+	src := filepath.Join(fixtures, "Abdelmageed__mongo-tutorial") // 3.4.1, clean, user data
+	if _, err := os.Stat(src); err != nil {
+		t.Fatalf("fixtures are required: %v", err)
+	}
+	same := filepath.Join(t.TempDir(), "work")
+	copyTree(t, src, same)
+	f := filesRun(t, src, same).filesCheck()
+	if !f.Ran || !f.OK || f.Documents == 0 {
+		t.Fatalf("identical files: %+v", f)
+	}
+
+	other := filepath.Join(t.TempDir(), "work")
+	copyTree(t, filepath.Join(fixtures, "12end__node-news"), other)
+	f = filesRun(t, src, other).filesCheck()
+	if !f.Ran || f.OK || len(f.Differences) == 0 {
+		t.Fatalf("different data passed the files check: %+v", f)
+	}
+}
+
+func TestFilesCheckSkipsUncleanSource(t *testing.T) {
+	src := filepath.Join(fixtures, "ChristopherHarwell__CC_DB") // 5.0.2, mongod.lock not empty
+	f := filesRun(t, src, t.TempDir()).filesCheck()
+	if f.Ran || !strings.Contains(f.Skipped, "not shut down cleanly") {
+		t.Fatalf("unclean source: %+v", f)
+	}
+}
