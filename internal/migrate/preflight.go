@@ -20,6 +20,9 @@ func (r *run) preflight(ctx context.Context, p *Prepared) error {
 	if err := r.notInUse(ctx, p.Info); err != nil {
 		return err
 	}
+	if err := r.targetUnused(ctx); err != nil {
+		return err
+	}
 	if err := r.targetFree(); err != nil {
 		return err
 	}
@@ -60,6 +63,24 @@ func (r *run) notInUse(ctx context.Context, info *dbpath.Info) error {
 			"a running mongod holds %s: the source is in use", filepath.Join(info.DBPath, "mongod.lock"))
 	}
 	return nil
+}
+
+// targetUnused refuses a target that a running mongod or container already
+// uses (a new server started before the migration).
+func (r *run) targetUnused(ctx context.Context) error {
+	if r.paths.InPlace || !exists(r.paths.Final) {
+		return nil
+	}
+	users, _ := r.rt.UsersOf(ctx, r.paths.Final)
+	if len(users) == 0 {
+		return nil
+	}
+	var lines []string
+	for _, u := range users {
+		lines = append(lines, fmt.Sprintf("  %s uses %s; stop it with: %s", u.What, u.Path, u.Stop))
+	}
+	return preflight(strings.Join(lines, "\n")+"\nThen run the same command again; nothing was changed.",
+		"a running MongoDB server is using the target %s", r.paths.Final)
 }
 
 func stopHint(info *dbpath.Info) string {
