@@ -3,4 +3,4 @@
 #   make image ENGINE=podman
 .PHONY: image
 image: ## build the mongostep image from a static binary compiled here
-	ENGINE=$(or $(ENGINE),docker) scripts/image-build.sh
+	ENGINE=$(or $(ENGINE),docker) bash scripts/image-build.sh

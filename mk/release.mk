@@ -27,4 +27,4 @@ release-binaries:
 	done
 
 release-check: ## build the release twice (once from a copy elsewhere, with a cold cache) and compare
-	scripts/release-check.sh
+	bash scripts/release-check.sh

@@ -41,4 +41,5 @@ if ! answers; then
 	done
 	answers || { echo "ci-podman: Podman's API did not answer on $sock; its log:" >&2; cat /tmp/podman-service.log >&2; exit 1; }
 fi
-curl -fsS --unix-socket "$sock" http://d/version | head -c 300; echo
+version=$(curl -fsS --unix-socket "$sock" http://d/version)
+echo "ci-podman: Podman's API answers on unix://$sock: ${version:0:160}..."

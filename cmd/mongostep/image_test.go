@@ -50,7 +50,7 @@ func buildToolImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(filepath.Join(root, "scripts", "image-build.sh"), toolImage)
+	cmd := exec.Command("bash", filepath.Join(root, "scripts", "image-build.sh"), toolImage)
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	if err != nil {

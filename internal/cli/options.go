@@ -78,13 +78,19 @@ func (f *migrateFlags) options(ctx context.Context, e *env, progress func(string
 	o.Backup, o.NoBackup = f.backup, f.noBackup
 	o.StepTimeout = f.stepTimeout
 	o.Command = "mongostep " + strings.Join(e.args, " ")
-	if o.Runtime, err = newRuntime(ctx, f.runtime, f.mongodDirs, progress); err != nil {
+	paths := []string{o.Source, o.Target}
+	if o.Backup != "" {
+		paths = append(paths, o.Backup)
+	}
+	if o.Runtime, err = newRuntime(ctx, f.runtime, f.mongodDirs, paths, progress); err != nil {
 		return o, err
 	}
 	return o, nil
 }
 
-func newRuntime(ctx context.Context, name string, dirs []string, progress func(string)) (runtime.Runtime, error) {
+// newRuntime makes the runtime; paths are the folders the run names, which
+// must be visible to the engine at the same place (mongostep in a container).
+func newRuntime(ctx context.Context, name string, dirs, paths []string, progress func(string)) (runtime.Runtime, error) {
 	switch name {
 	case "local":
 		return local.New(ctx, dirs), nil
@@ -92,7 +98,7 @@ func newRuntime(ctx context.Context, name string, dirs []string, progress func(s
 		if len(dirs) > 0 {
 			return nil, &usageError{"--mongod-dir is for --runtime local; with Docker each step runs the official image (--image MAJOR=IMAGE to choose another)"}
 		}
-		rt, err := docker.New(ctx, docker.Options{Progress: progress})
+		rt, err := docker.New(ctx, docker.Options{Progress: progress, Paths: paths})
 		if err != nil {
 			return nil, &migrate.Error{Kind: migrate.KindPreflight, What: err.Error(), Fix: "Nothing was changed.", Err: err}
 		}

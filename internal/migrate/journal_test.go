@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,33 +45,35 @@ func TestJournalRoundTripAndDamage(t *testing.T) {
 
 func TestLockHeldStaleAndReleased(t *testing.T) {
 	dir := t.TempDir()
-	l, notes, err := acquireLock(dir, "mongostep migrate")
-	if err != nil || len(notes) != 0 {
-		t.Fatal(err, notes)
-	}
-	_, _, err = acquireLock(dir, "mongostep migrate")
-	var le *LockedError
-	if !errors.As(err, &le) || le.Info.PID != os.Getpid() || !strings.Contains(err.Error(), "rm "+filepath.Join(dir, "lock")) {
-		t.Fatalf("second run got %v", err)
-	}
-	l.release()
-	if _, err := os.Stat(filepath.Join(dir, "lock")); !os.IsNotExist(err) {
-		t.Fatal("release left the lock file")
-	}
 	host, _ := os.Hostname()
-	stale := `{"pid": 999999999, "host": "` + host + `", "started": "2020-01-01T00:00:00Z"}`
-	if err := os.WriteFile(filepath.Join(dir, "lock"), []byte(stale), 0o644); err != nil {
-		t.Fatal(err)
+	writeLock := func(pid int, host string) {
+		t.Helper()
+		b := fmt.Sprintf(`{"pid": %d, "host": %q, "started": "2020-01-01T00:00:00Z"}`, pid, host)
+		if err := os.WriteFile(filepath.Join(dir, "lock"), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	l, notes, err = acquireLock(dir, "mongostep migrate")
-	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], "999999999") {
-		t.Fatalf("stale lock: %v %v", err, notes)
+	// held by a live process on this host (pid 1 always runs)
+	writeLock(1, host)
+	_, _, err := acquireLock(dir, "mongostep migrate")
+	var le *LockedError
+	if !errors.As(err, &le) || le.Info.PID != 1 || !strings.Contains(err.Error(), "rm "+filepath.Join(dir, "lock")) {
+		t.Fatalf("a live run's lock: %v", err)
 	}
-	l.release()
-	other := `{"pid": 1, "host": "some-other-host", "started": "2020-01-01T00:00:00Z"}`
-	if err := os.WriteFile(filepath.Join(dir, "lock"), []byte(other), 0o644); err != nil {
-		t.Fatal(err)
+	// held by a process that is gone: taken over, and said so
+	for _, pid := range []int{999999999, os.Getpid()} {
+		writeLock(pid, host)
+		l, notes, err := acquireLock(dir, "mongostep migrate")
+		if err != nil || len(notes) != 1 || !strings.Contains(notes[0], fmt.Sprint(pid)) {
+			t.Fatalf("stale lock of pid %d: %v %v", pid, err, notes)
+		}
+		l.release()
+		if _, err := os.Stat(filepath.Join(dir, "lock")); !os.IsNotExist(err) {
+			t.Fatal("release left the lock file")
+		}
 	}
+	// a lock from another host is never taken over
+	writeLock(1, "some-other-host")
 	if _, _, err := acquireLock(dir, "x"); !errors.As(err, &le) || le.Info.Host != "some-other-host" {
 		t.Fatalf("a lock from another host must not be taken over: %v", err)
 	}

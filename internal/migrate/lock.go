@@ -55,7 +55,9 @@ func acquireLock(runDir, command string) (*runLock, []string, error) {
 		}
 		var other lockInfo
 		b, _ := os.ReadFile(path)
-		if json.Unmarshal(b, &other) != nil || other.Host != host || processAlive(other.PID) {
+		// a lock holding our own pid was left by an earlier run in another
+		// PID namespace (a container restarted with the same pid 1)
+		if json.Unmarshal(b, &other) != nil || other.Host != host || (other.PID != os.Getpid() && processAlive(other.PID)) {
 			if other.PID == 0 {
 				other.Host = "unknown (unreadable lock file)"
 			}

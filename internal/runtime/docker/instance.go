@@ -86,7 +86,7 @@ func (r *Runtime) create(ctx context.Context, spec runtime.Spec) (id, name strin
 			return "", "", err
 		}
 		res, err := r.cli.ContainerCreate(ctx, opts)
-		if cerrdefs.IsConflict(err) {
+		if nameTaken(err) {
 			continue
 		}
 		if err != nil {

@@ -25,7 +25,7 @@ func (r *Runtime) Leftovers(ctx context.Context, runID, dbpath string) ([]string
 	if len(foreign) > 0 {
 		var lines []string
 		for _, c := range foreign {
-			lines = append(lines, fmt.Sprintf("container %s (%s) uses %s; stop it with: %s", displayName(c), c.Image, dbpath, stopCommand(c, r.eng.CLI(), goruntime.GOOS)))
+			lines = append(lines, fmt.Sprintf("container %s (%s) uses %s; stop it with: %s", displayName(c), shortImage(c.Image), dbpath, stopCommand(c, r.eng.CLI(), goruntime.GOOS)))
 		}
 		return nil, fmt.Errorf("a container mongostep did not start mounts its working copy:\n  %s", strings.Join(lines, "\n  "))
 	}
@@ -75,7 +75,7 @@ func mounts(c container.Summary, dirs []string, goos string) bool {
 // clearLeftover stops (if it runs) and removes one container, and says what
 // it did, in words that read after "Stopped ".
 func (r *Runtime) clearLeftover(ctx context.Context, c container.Summary, dbpath string) (string, error) {
-	what := fmt.Sprintf("container %s (%s)", displayName(c), c.Image)
+	what := fmt.Sprintf("container %s (%s)", displayName(c), shortImage(c.Image))
 	running := c.State == container.StateRunning || c.State == container.StateRestarting || c.State == container.StatePaused
 	if running {
 		what += " left running by an interrupted run"

@@ -16,10 +16,12 @@ import (
 // When mongostep itself runs in a container (its own image, with the host's
 // engine socket mounted), every path it gives the engine as a bind-mount
 // source is read by the engine as a path on the host. So each data folder
-// must be mounted into mongostep's container at the same path, and the
-// mongod containers' published ports (on the host's 127.0.0.1) are only
-// reachable with the host's network. The engine's view of mongostep's own
-// container tells both.
+// must be mounted into mongostep's container at the same path; the mongod
+// containers' published ports (on the host's 127.0.0.1) are only reachable
+// with the host's network; and the PIDs in mongod.lock and in mongostep's run
+// lock are the host's. The engine's view of mongostep's own container tells
+// all three. New checks the paths a run names (Options.Paths); Check and
+// Start check the namespaces and each step's folders.
 
 // selfMount is one mount of mongostep's own container, as the engine reports it.
 type selfMount struct {
@@ -43,33 +45,22 @@ func (r *Runtime) findSelf(ctx context.Context) *selfContainer {
 	mountinfo, _ := os.ReadFile("/proc/self/mountinfo")
 	cgroup, _ := os.ReadFile("/proc/self/cgroup")
 	containerenv, _ := os.ReadFile("/run/.containerenv")
-	host, _ := os.Hostname()
 	for _, id := range selfIDs(mountinfo, cgroup, containerenv) {
-		if sc := r.inspectSelf(ctx, id, ""); sc != nil {
+		if sc := r.inspectSelf(ctx, id); sc != nil {
 			return sc
 		}
-	}
-	if _, err := os.Stat("/.dockerenv"); err == nil || len(containerenv) > 0 {
-		return r.inspectSelf(ctx, host, host) // docker's default hostname is the short id
 	}
 	return nil
 }
 
-// inspectSelf inspects a running container; when wantHostname is set, the
-// container must have that hostname (a name alone proves nothing).
-func (r *Runtime) inspectSelf(ctx context.Context, id, wantHostname string) *selfContainer {
-	if id == "" {
-		return nil
-	}
+// inspectSelf inspects a running container by id.
+func (r *Runtime) inspectSelf(ctx context.Context, id string) *selfContainer {
 	res, err := r.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	if err != nil {
 		return nil
 	}
 	c := res.Container
 	if c.State == nil || !c.State.Running {
-		return nil
-	}
-	if wantHostname != "" && (c.Config == nil || c.Config.Hostname != wantHostname) {
 		return nil
 	}
 	sc := &selfContainer{Name: strings.TrimPrefix(c.Name, "/")}
@@ -84,7 +75,9 @@ func (r *Runtime) inspectSelf(ctx context.Context, id, wantHostname string) *sel
 }
 
 var (
-	// /var/lib/docker/containers/<id>/hostname, .../overlay-containers/<id>/userdata/hosts
+	// The source of /etc/hostname, /etc/hosts, /etc/resolv.conf inside a
+	// container: /var/lib/docker/containers/<id>/hostname,
+	// .../overlay-containers/<id>/userdata/hosts.
 	mountinfoID = regexp.MustCompile(`containers/([0-9a-f]{64})/`)
 	// cgroup v1: 4:memory:/docker/<id>; systemd: docker-<id>.scope, libpod-<id>.scope
 	cgroupID = regexp.MustCompile(`(?:/docker/|/libpod-|docker-|libpod-)([0-9a-f]{64})`)
@@ -106,8 +99,27 @@ func selfIDs(mountinfo, cgroup, containerenv []byte) []string {
 		}
 	}
 	add(containerenvID, containerenv)
-	add(mountinfoID, mountinfo)
+	add(mountinfoID, containerFileRoots(mountinfo))
 	add(cgroupID, cgroup)
+	return out
+}
+
+// containerFileRoots keeps, from /proc/self/mountinfo, the sources (the
+// "root" field) of the files an engine mounts into each container. Other
+// lines may name containers too: on a host running Podman, each running
+// container's shm shows up in the host's own mounts.
+func containerFileRoots(mountinfo []byte) []byte {
+	var out []byte
+	for _, line := range strings.Split(string(mountinfo), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 {
+			continue
+		}
+		switch f[4] {
+		case "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/run/.containerenv":
+			out = append(out, f[3]+"\n"...)
+		}
+	}
 	return out
 }
 

@@ -19,9 +19,11 @@ var (
 		"96 74 254:0 /var/lib/docker/containers/" + dockerID + "/hosts /etc/hosts rw,relatime - ext4 /dev/vda rw\n"
 	podmanMountinfo = "80 52 0:40 / / rw,relatime - overlay overlay rw\n" +
 		"93 80 254:0 /run/containers/storage/overlay-containers/" + podmanID + "/userdata/hostname /etc/hostname rw - ext4 /dev/vda rw\n"
-	podmanCgroup  = "1:cpu:/libpod_parent/libpod-" + podmanID + "\n0::/libpod_parent/libpod-" + podmanID + "\n"
-	dockerCgroup  = "4:memory:/docker/" + dockerID + "\n0::/docker/" + dockerID + "\n"
-	hostMountinfo = "22 27 0:21 / /proc rw,relatime - proc proc rw\n27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+	podmanCgroup = "1:cpu:/libpod_parent/libpod-" + podmanID + "\n0::/libpod_parent/libpod-" + podmanID + "\n"
+	dockerCgroup = "4:memory:/docker/" + dockerID + "\n0::/docker/" + dockerID + "\n"
+	// A host running Podman sees each running container's shm among its own mounts.
+	hostMountinfo = "22 27 0:21 / /proc rw,relatime - proc proc rw\n27 1 254:0 / / rw - ext4 /dev/vda rw\n" +
+		"120 27 0:50 / /var/lib/containers/storage/overlay-containers/" + podmanID + "/userdata/shm rw - tmpfs shm rw\n"
 )
 
 func TestSelfIDs(t *testing.T) {
