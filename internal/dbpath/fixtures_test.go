@@ -2,6 +2,7 @@ package dbpath
 
 import (
 	"encoding/json"
+	"github.com/mongostep/mongostep/internal/fixtures"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 
 // fixturesDir holds real dbpaths written by real mongod servers and their
 // ground truth (see /work/shared/fixtures/README.md).
-const fixturesDir = "../../../shared/fixtures"
+var fixturesDir = fixtures.Dir()
 
 type groundTruth struct {
 	Dir          string `json:"dir"`
@@ -40,7 +41,7 @@ func loadGroundTruth(t *testing.T) []groundTruth {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(fixturesDir, "ground-truth.json"))
 	if err != nil {
-		t.Fatalf("fixtures missing (expected /work/shared/fixtures next to the repo): %v", err)
+		t.Fatalf("%s: %v", fixtures.Missing, err)
 	}
 	var truth []groundTruth
 	if err := json.Unmarshal(data, &truth); err != nil {

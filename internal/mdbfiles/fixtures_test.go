@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/mongostep/mongostep/internal/fixtures"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 )
 
-const fixturesDir = "../../../shared/fixtures"
+var fixturesDir = fixtures.Dir()
 
 type truthSize struct {
 	NumRecords int64 `json:"numRecords"`
@@ -40,7 +41,7 @@ func loadTruth(t *testing.T) []truthDir {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(fixturesDir, "ground-truth.json"))
 	if err != nil {
-		t.Fatalf("fixtures are required (../shared/fixtures): %v", err)
+		t.Fatalf("%s: %v", fixtures.Missing, err)
 	}
 	var dirs []truthDir
 	if err := json.Unmarshal(b, &dirs); err != nil {

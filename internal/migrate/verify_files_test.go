@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"github.com/mongostep/mongostep/internal/fixtures"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,7 +9,7 @@ import (
 	"testing"
 )
 
-const fixtures = "../../../shared/fixtures/dbpaths"
+var fixtureDBPaths = filepath.Join(fixtures.Dir(), "dbpaths")
 
 // copyTree copies a fixture with cp -a (test set-up only).
 func copyTree(t *testing.T, src, dst string) {
@@ -23,9 +24,9 @@ func filesRun(t *testing.T, source, work string) *run {
 }
 
 func TestFilesCheckAgreesAndDisagrees(t *testing.T) {
-	src := filepath.Join(fixtures, "Abdelmageed__mongo-tutorial") // 3.4.1, clean, user data
+	src := filepath.Join(fixtureDBPaths, "Abdelmageed__mongo-tutorial") // 3.4.1, clean, user data
 	if _, err := os.Stat(src); err != nil {
-		t.Fatalf("fixtures are required: %v", err)
+		t.Fatalf("%s: %v", fixtures.Missing, err)
 	}
 	same := filepath.Join(t.TempDir(), "work")
 	copyTree(t, src, same)
@@ -35,7 +36,7 @@ func TestFilesCheckAgreesAndDisagrees(t *testing.T) {
 	}
 
 	other := filepath.Join(t.TempDir(), "work")
-	copyTree(t, filepath.Join(fixtures, "12end__node-news"), other)
+	copyTree(t, filepath.Join(fixtureDBPaths, "12end__node-news"), other)
 	f = filesRun(t, src, other).filesCheck()
 	if !f.Ran || f.OK || len(f.Differences) == 0 {
 		t.Fatalf("different data passed the files check: %+v", f)
@@ -43,7 +44,7 @@ func TestFilesCheckAgreesAndDisagrees(t *testing.T) {
 }
 
 func TestFilesCheckSkipsUncleanSource(t *testing.T) {
-	src := filepath.Join(fixtures, "ChristopherHarwell__CC_DB") // 5.0.2, mongod.lock not empty
+	src := filepath.Join(fixtureDBPaths, "ChristopherHarwell__CC_DB") // 5.0.2, mongod.lock not empty
 	f := filesRun(t, src, t.TempDir()).filesCheck()
 	if f.Ran || !strings.Contains(f.Skipped, "not shut down cleanly") {
 		t.Fatalf("unclean source: %+v", f)

@@ -2,6 +2,7 @@ package wiredtiger
 
 import (
 	"fmt"
+	"github.com/mongostep/mongostep/internal/fixtures"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ import (
 func BenchmarkFixtures(b *testing.B) {
 	dirs, _ := filepath.Glob(filepath.Join(fixturesDir, "dbpaths", "*"))
 	if len(dirs) == 0 {
-		b.Fatal("fixtures are required (../shared/fixtures)")
+		b.Fatal(fixtures.Missing)
 	}
 	var tables []*Table
 	var total int64

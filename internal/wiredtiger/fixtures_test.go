@@ -4,12 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/mongostep/mongostep/internal/fixtures"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-const fixturesDir = "../../../shared/fixtures"
+var fixturesDir = fixtures.Dir()
 
 type truthCollection struct {
 	NS          string `json:"ns"`
@@ -33,7 +34,7 @@ func loadTruth(t *testing.T) []truthDir {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(fixturesDir, "ground-truth.json"))
 	if err != nil {
-		t.Fatalf("fixtures are required (../shared/fixtures): %v", err)
+		t.Fatalf("%s: %v", fixtures.Missing, err)
 	}
 	var dirs []truthDir
 	if err := json.Unmarshal(b, &dirs); err != nil {
