@@ -33,8 +33,9 @@ answers() { curl -fsS --max-time 5 --unix-socket "$sock" http://d/_ping >/dev/nu
 if ! answers; then
 	echo "ci-podman: starting podman system service on unix://$sock"
 	mkdir -p "$(dirname "$sock")"
-	nohup podman system service --time=0 "unix://$sock" >/tmp/podman-service.log 2>&1 &
-	echo $! >/run/podman/service.pid
+	# from / : conmon fails ("Failed to get working directory") if the
+	# service outlives the folder it was started in
+	(cd / && nohup podman system service --time=0 "unix://$sock" >/tmp/podman-service.log 2>&1 & echo $! >/run/podman/service.pid)
 	for _ in $(seq 1 60); do
 		answers && break
 		sleep 0.5

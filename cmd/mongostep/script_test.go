@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"github.com/mongostep/mongostep/internal/fixtures"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,6 +87,7 @@ func scriptParams(bins binaries, dir string, cleanup func(work string)) testscri
 			e.Setenv("SIMULATOR", bins.simulator)
 			e.Setenv("MONGOSTEP_CLEARML_ROOT", filepath.Join(e.WorkDir, "opt", "clearml"))
 			e.Setenv("MONGODSIM_FSYNC", "0")
+			e.Setenv("FIXTURES", fixtures.Dir())
 			work := e.WorkDir
 			e.Defer(func() { cleanup(work) })
 			return nil
@@ -96,14 +98,15 @@ func scriptParams(bins binaries, dir string, cleanup func(work string)) testscri
 
 func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"simdirs":   cmdSimdirs,
-		"treehash":  cmdTreehash,
-		"invsame":   cmdInvsame,
-		"jsonget":   cmdJSONGet,
-		"exitcode":  cmdExitcode,
-		"killunder": cmdKillunder,
-		"lockfile":  cmdLockfile,
-		"sleep":     cmdSleep,
+		"simdirs":    cmdSimdirs,
+		"treehash":   cmdTreehash,
+		"invsame":    cmdInvsame,
+		"jsonget":    cmdJSONGet,
+		"exitcode":   cmdExitcode,
+		"killunder":  cmdKillunder,
+		"lockfile":   cmdLockfile,
+		"sleep":      cmdSleep,
+		"truthcheck": cmdTruthcheck,
 	}
 }
 

@@ -74,14 +74,14 @@ func explain(err error, s plan.Step, host runtime.Host) (what, fix string) {
 // fcvRefused explains a refused setFeatureCompatibilityVersion.
 func fcvRefused(s plan.Step, err error) error {
 	var ce *mongo.CommandError
-	code := 0
+	code, name := 0, ""
 	if errors.As(err, &ce) {
-		code = ce.Code()
+		code, name = ce.Code(), ce.Name()
 	}
 	msg := fmt.Sprintf("MongoDB %s refused to raise the featureCompatibilityVersion to %s: %v", s.Version, s.SetFCV, err)
 	switch {
-	case strings.Contains(err.Error(), "CannotUpgrade") || code == 7428200:
-		msg += " — the data uses something this version removed; the FCV is unchanged. Fix what the server names (on the previous version), then run the same command again"
+	case name == "CannotUpgrade":
+		msg += fmt.Sprintf(" — the data uses something MongoDB %s removed, so the FCV is unchanged and nothing was lost. Fix what the server names while the data still runs on the previous version (its step's mongod, or your own server on the source), then run the same command again", s.Version)
 	case code == 7369100:
 		msg += " — the server wants confirm: true (mongostep sends it from 7.0 on; check that --image really runs " + s.Version.String() + ")"
 	}

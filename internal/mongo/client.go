@@ -174,6 +174,15 @@ type CommandError struct {
 func (e *CommandError) Error() string { return fmt.Sprintf("%s: %v", e.Command, e.Err) }
 func (e *CommandError) Unwrap() error { return e.Err }
 
+// Name is the server's codeName ("CannotUpgrade"), or "".
+func (e *CommandError) Name() string {
+	var ce mongo.CommandError
+	if errors.As(e.Err, &ce) {
+		return ce.Name
+	}
+	return ""
+}
+
 // Code is the server's error code, or 0.
 func (e *CommandError) Code() int {
 	var ce mongo.CommandError

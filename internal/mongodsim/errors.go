@@ -28,6 +28,9 @@ const (
 	codeUnknownField         = 40415
 	codeMissingDollarDB      = 40571
 	codeFCVConfirm           = 7369100
+	// codeCannotUpgrade: the code number is the simulator's own (the
+	// codeName "CannotUpgrade" is what clients match).
+	codeCannotUpgrade = 90000100
 )
 
 var codeNames = map[int32]string{
@@ -38,7 +41,7 @@ var codeNames = map[int32]string{
 	codeCommandNotFound: "CommandNotFound", codeInvalidOptions: "InvalidOptions",
 	codeInvalidNamespace: "InvalidNamespace", codeIndexOptionsConflict: "IndexOptionsConflict",
 	codeIndexKeySpecsConflct: "IndexKeySpecsConflict", codeUnsupportedOpQuery: "UnsupportedOpQueryCommand",
-	codeDuplicateKey: "DuplicateKey",
+	codeDuplicateKey: "DuplicateKey", codeCannotUpgrade: "CannotUpgrade",
 }
 
 // cmdError is a failed command: {ok: 0, errmsg, code, codeName}.

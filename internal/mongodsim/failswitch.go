@@ -11,18 +11,19 @@ const EnvFail = "MONGODSIM_FAIL"
 
 // Failure switch names.
 const (
-	FailCrashStart   = "crash-start"   // exit 14 abruptly right after writing the pid into mongod.lock
-	FailCrashSetFCV  = "crash-setfcv"  // persist the transitional FCV document, then SIGKILL itself
-	FailHang         = "hang"          // accept TCP connections, never answer
-	FailHangShutdown = "hang-shutdown" // ignore SIGTERM/SIGINT and the shutdown command
-	FailSlowStart    = "slow-start"    // =DUR: wait before listening
-	FailSlowShutdown = "slow-shutdown" // =DUR: wait before finishing a clean shutdown
-	FailLoseDocument = "lose-document" // at start-up, lose the last document of the first user collection
+	FailCrashStart   = "crash-start"    // exit 14 abruptly right after writing the pid into mongod.lock
+	FailCrashSetFCV  = "crash-setfcv"   // persist the transitional FCV document, then SIGKILL itself
+	FailHang         = "hang"           // accept TCP connections, never answer
+	FailHangShutdown = "hang-shutdown"  // ignore SIGTERM/SIGINT and the shutdown command
+	FailSlowStart    = "slow-start"     // =DUR: wait before listening
+	FailSlowShutdown = "slow-shutdown"  // =DUR: wait before finishing a clean shutdown
+	FailLoseDocument = "lose-document"  // at start-up, lose the last document of the first user collection
+	FailCannotUpgrd  = "cannot-upgrade" // setFeatureCompatibilityVersion upgrades (and dry runs) fail with CannotUpgrade
 )
 
 var failNeedsDuration = map[string]bool{
 	FailCrashStart: false, FailCrashSetFCV: false, FailHang: false, FailHangShutdown: false,
-	FailSlowStart: true, FailSlowShutdown: true, FailLoseDocument: false,
+	FailSlowStart: true, FailSlowShutdown: true, FailLoseDocument: false, FailCannotUpgrd: false,
 }
 
 // failures are the switches active for this binary's major.
@@ -43,7 +44,7 @@ func parseFailures(spec string, b Binary) (failures, error) {
 		name, arg, hasArg := strings.Cut(body, "=")
 		needsDur, known := failNeedsDuration[name]
 		if !known {
-			return f, fmt.Errorf("%s: unknown switch %q (known: crash-start, crash-setfcv, hang, hang-shutdown, slow-start=DUR, slow-shutdown=DUR, lose-document)", EnvFail, name)
+			return f, fmt.Errorf("%s: unknown switch %q (known: crash-start, crash-setfcv, hang, hang-shutdown, slow-start=DUR, slow-shutdown=DUR, lose-document, cannot-upgrade)", EnvFail, name)
 		}
 		if hasMajor {
 			if _, ok := fcvNum(major); !ok {

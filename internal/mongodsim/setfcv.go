@@ -114,6 +114,9 @@ func cmdSetFCV(c *cmdCtx) (bson.D, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.fail.has(FailCannotUpgrd) && plan.direction == "upgrade" && !plan.noop {
+		return nil, errf(codeCannotUpgrade, "Cannot upgrade featureCompatibilityVersion to %s: collection app.legacy uses a feature that MongoDB %s removed (simulated by mongodsim); fix it on the current version first", req.target, req.target)
+	}
 	if req.dryRun {
 		return bson.D{{Key: "dryRun", Value: true}}, nil
 	}
