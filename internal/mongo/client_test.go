@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,5 +104,15 @@ func TestConnectGivesUpWhenTheProcessExits(t *testing.T) {
 	defer cancel()
 	if _, err := Connect(ctx, "127.0.0.1:1", exited); !errors.Is(err, ErrExited) {
 		t.Fatalf("Connect = %v, want ErrExited", err)
+	}
+}
+
+func TestWireVersionRefusalSaidPlainly(t *testing.T) {
+	err := wireVersionError(errors.New("server at 127.0.0.1:1 requires wire version 30, but this version of the Go driver only supports up to 25"))
+	if err == nil || !strings.Contains(err.Error(), "cannot talk to this server") || !strings.Contains(err.Error(), "requires wire version 30") {
+		t.Fatalf("got %v", err)
+	}
+	if wireVersionError(errors.New("connection refused")) != nil {
+		t.Fatal("an ordinary connection error is not a wire-version refusal")
 	}
 }
