@@ -20,7 +20,7 @@ func TestDockerScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(bins, "testdata/docker", func(work string) {
 		removeContainersUnder(work)
 		killProcessesUnder(work)
-	}))
+	}, nil))
 }
 
 // removeContainersUnder removes the containers a script left whose mongostep

@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -23,23 +22,10 @@ func TestImageScripts(t *testing.T) {
 	bins := buildBinaries(t)
 	dockertest.BuildMigration(t, "3.6", "4.4")
 	buildToolImage(t)
-	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/image",
-		RequireExplicitExec: true,
-		Setup: func(e *testscript.Env) error {
-			e.Setenv("PATH", bins.dir+string(os.PathListSeparator)+e.Getenv("PATH"))
-			e.Setenv("SIMULATOR", bins.simulator)
-			e.Setenv("IMAGE", toolImage)
-			e.Setenv("MONGODSIM_FSYNC", "0")
-			work := e.WorkDir
-			e.Defer(func() {
-				removeContainersUnder(work)
-				killProcessesUnder(work)
-			})
-			return nil
-		},
-		Cmds: scriptCommands(),
-	})
+	testscript.Run(t, scriptParams(bins, "testdata/image", func(work string) {
+		removeContainersUnder(work)
+		killProcessesUnder(work)
+	}, map[string]string{"IMAGE": toolImage}))
 }
 
 // buildToolImage runs scripts/image-build.sh (the script behind `make

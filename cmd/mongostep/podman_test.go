@@ -29,25 +29,10 @@ func TestPodmanScripts(t *testing.T) {
 	bins := buildBinaries(t)
 	tags := dockertest.BuildMigration(t, "3.6", "4.4")
 	loadIntoPodman(t, host, tags)
-	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/podman",
-		RequireExplicitExec: true,
-		Setup: func(e *testscript.Env) error {
-			e.Setenv("PATH", bins.dir+string(os.PathListSeparator)+e.Getenv("PATH"))
-			e.Setenv("SIMULATOR", bins.simulator)
-			e.Setenv("MONGOSTEP_CLEARML_ROOT", e.WorkDir+"/opt/clearml")
-			e.Setenv("MONGODSIM_FSYNC", "0")
-			e.Setenv("DOCKER_HOST", host)
-			e.Setenv("PODMAN_HOST", host)
-			work := e.WorkDir
-			e.Defer(func() {
-				removePodmanContainersUnder(work)
-				killProcessesUnder(work)
-			})
-			return nil
-		},
-		Cmds: scriptCommands(),
-	})
+	testscript.Run(t, scriptParams(bins, "testdata/podman", func(work string) {
+		removePodmanContainersUnder(work)
+		killProcessesUnder(work)
+	}, map[string]string{"DOCKER_HOST": host, "PODMAN_HOST": host}))
 }
 
 // podmanHost is Podman's API endpoint (MONGOSTEP_PODMAN_HOST, else the

@@ -72,13 +72,14 @@ type buildError struct {
 func (e *buildError) Error() string { return "go build " + e.pkg + ": " + e.err.Error() + "\n" + e.out }
 
 func TestScripts(t *testing.T) {
-	testscript.Run(t, scriptParams(buildBinaries(t), "testdata/script", killProcessesUnder))
+	testscript.Run(t, scriptParams(buildBinaries(t), "testdata/script", killProcessesUnder, nil))
 }
 
 // scriptParams sets every script up alike: the built mongostep first on
 // PATH, the simulator's path, a ClearML root inside the script's folder, and
-// cleanup of whatever a killed run left behind.
-func scriptParams(bins binaries, dir string, cleanup func(work string)) testscript.Params {
+// cleanup of whatever a killed run left behind; env adds or overrides
+// variables.
+func scriptParams(bins binaries, dir string, cleanup func(work string), env map[string]string) testscript.Params {
 	return testscript.Params{
 		Dir:                 dir,
 		RequireExplicitExec: true,
@@ -88,6 +89,9 @@ func scriptParams(bins binaries, dir string, cleanup func(work string)) testscri
 			e.Setenv("MONGOSTEP_CLEARML_ROOT", filepath.Join(e.WorkDir, "opt", "clearml"))
 			e.Setenv("MONGODSIM_FSYNC", "0")
 			e.Setenv("FIXTURES", fixtures.Dir())
+			for k, v := range env {
+				e.Setenv(k, v)
+			}
 			work := e.WorkDir
 			e.Defer(func() { cleanup(work) })
 			return nil

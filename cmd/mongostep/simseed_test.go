@@ -97,28 +97,8 @@ func insertAll(addr string, ds simtest.Dataset, fcv string) error {
 		return err
 	}
 	defer c.Close()
-	for _, coll := range ds.Collections {
-		docs := bson.A{}
-		for _, d := range coll.Docs {
-			docs = append(docs, d)
-		}
-		if _, err := c.Run(coll.DB, bson.D{{Key: "insert", Value: coll.Name}, {Key: "documents", Value: docs}}); err != nil {
-			return fmt.Errorf("insert into %s.%s: %w", coll.DB, coll.Name, err)
-		}
-		if len(coll.Indexes) == 0 {
-			continue
-		}
-		specs := bson.A{}
-		for _, ix := range coll.Indexes {
-			spec := bson.D{{Key: "key", Value: ix.Keys}, {Key: "name", Value: ix.Name}}
-			if ix.Unique {
-				spec = append(spec, bson.E{Key: "unique", Value: true})
-			}
-			specs = append(specs, spec)
-		}
-		if _, err := c.Run(coll.DB, bson.D{{Key: "createIndexes", Value: coll.Name}, {Key: "indexes", Value: specs}}); err != nil {
-			return fmt.Errorf("create indexes on %s.%s: %w", coll.DB, coll.Name, err)
-		}
+	if err := simtest.SeedAddr(addr, ds); err != nil {
+		return err
 	}
 	if fcv != "" {
 		if _, err := c.Run("admin", bson.D{{Key: "setFeatureCompatibilityVersion", Value: fcv}}); err != nil {

@@ -77,6 +77,11 @@ func seedWithDriver(uri string, ds Dataset) error {
 	return nil
 }
 
+// SeedAddr inserts dataset into the server at addr over the wire protocol
+// (any version, 3.4 included) and creates its indexes, without a testing.TB
+// (for test helper programs).
+func SeedAddr(addr string, ds Dataset) error { return seedWithWire(addr, ds) }
+
 func seedWithWire(addr string, ds Dataset) error {
 	c, err := Dial(addr, 30*time.Second)
 	if err != nil {
